@@ -1,0 +1,36 @@
+"""The registry of checks: which code runs for which rule, one module per part of the return.
+
+Each module ends with a visible table: `CHILD_CHECKS` (code -> function run on each child) and
+`RETURN_CHECKS` (code -> class that sees the whole return). Adding a rule means one function in
+its module's table and one entry in the catalogue under `rules/`; a test proves the two agree.
+"""
+
+from __future__ import annotations
+
+from . import (assessments, characteristics, cin_plans, episodes, header, identifiers,
+               protection_plans, return_level, section47)
+from .base import ChildCheck, ReturnCheck
+
+MODULES = (header, identifiers, characteristics, return_level, episodes, assessments, cin_plans,
+           section47, protection_plans)
+
+
+def _merge(table_name: str) -> dict:
+    merged: dict = {}
+    for module in MODULES:
+        for code, check in getattr(module, table_name).items():
+            if code in merged:
+                raise RuntimeError(f"rule {code} is registered twice")
+            merged[code] = check
+    return merged
+
+
+CHILD_CHECKS: dict[str, ChildCheck] = _merge("CHILD_CHECKS")
+RETURN_CHECKS: dict[str, type[ReturnCheck]] = _merge("RETURN_CHECKS")
+
+
+def implemented() -> frozenset[str]:
+    """Every rule code with an implementation."""
+    if CHILD_CHECKS.keys() & RETURN_CHECKS.keys():
+        raise RuntimeError("a rule is registered both per child and per return")
+    return frozenset(CHILD_CHECKS) | frozenset(RETURN_CHECKS)

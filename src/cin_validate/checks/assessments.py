@@ -1,0 +1,6 @@
+"""Assessments and their factors, including 8670Q (group 3)."""
+
+from __future__ import annotations
+
+CHILD_CHECKS: dict = {}
+RETURN_CHECKS: dict = {}

@@ -1,0 +1,82 @@
+"""What a check receives and what it returns.
+
+A child check is a plain function `check(child, ctx) -> Iterable[Finding]`, run on each child as
+it streams. A return check is a small class that sees every child (`observe`) and reports at the
+end (`finish`); it keeps only the few facts it needs, never whole children. A check says *what*
+it found and *where* (a `Finding` with its `Place`s); the code, severity and message come from
+the catalogue in `rules/`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable, Iterable, Protocol
+
+from ..dates import CensusPeriod
+from ..model import Child, ChildRef, Header
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Facts about the whole return that every check may use."""
+
+    header: Header
+    period: CensusPeriod
+
+    @property
+    def reference_date(self) -> date:
+        """The effective ReferenceDate: the header's when valid, else 2025-03-31."""
+        return self.period.reference_date
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One element an issue points at: where it is, and what the file said there."""
+
+    path: str  # the group inside the child, e.g. "CINdetails[1]/Assessments[2]"; "" is the child
+    field: str  # the element's name; it may be absent from the file, to show what is missing
+    value: str | None  # the trimmed text as written, None when absent or empty
+    line: int | None  # the element's line, else the line of its group
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a check found: the places to point at, and optionally which child and a detail."""
+
+    places: tuple[Place, ...]
+    child: ChildRef | None = None  # set by return checks only; child checks get it from the engine
+    detail: str | None = None  # context beside the official message, e.g. "3 of 100 (3.0%)"
+
+
+def at(node, *fields: str) -> tuple[Place, ...]:
+    """Places for `fields` of a model node (Child, Episode, Assessment, ...), quoting the file.
+
+    Concatenate to point at several nodes: `Finding(at(episode, "CINclosureDate") + at(a, ...))`.
+    """
+    places = []
+    for name in fields:
+        source = node.source.get(name)
+        if source is not None:
+            places.append(Place(node.path, name, source.text, source.line or node.line))
+        else:
+            places.append(Place(node.path, name, None, node.line))
+    return tuple(places)
+
+
+def found(node, *fields: str, detail: str | None = None) -> Finding:
+    """The common case: one finding pointing at fields of one node."""
+    return Finding(at(node, *fields), detail=detail)
+
+
+ChildCheck = Callable[[Child, Context], Iterable[Finding]]
+
+
+class ReturnCheck(Protocol):
+    """A check over the whole return; one instance per validation run."""
+
+    def __init__(self, ctx: Context) -> None: ...
+
+    def observe(self, child: Child) -> None: ...
+
+    def finish(self) -> Iterable[Finding]: ...

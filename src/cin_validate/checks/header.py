@@ -1,0 +1,6 @@
+"""Header (rule 100)."""
+
+from __future__ import annotations
+
+CHILD_CHECKS: dict = {}
+RETURN_CHECKS: dict = {}

@@ -1,0 +1,113 @@
+"""Run the registered checks over a return as it streams, and build the report."""
+
+from __future__ import annotations
+
+import os
+from typing import Callable, Iterable
+
+from . import catalogue
+from .checks import CHILD_CHECKS, RETURN_CHECKS
+from .checks.base import Context, Finding, Place
+from .dates import CensusPeriod
+from .model import ChildRef, Header
+from .parse import ReturnReader, Structural
+from .report import Issue, Report
+
+
+class CheckFailed(Exception):
+    """A check raised an exception: a bug in cin-validate, not in the return."""
+
+    def __init__(self, code: str, child: ChildRef | None):
+        where = f" on child {child.index}" if child else ""
+        super().__init__(f"internal error in the check for rule {code}{where}")
+        self.code, self.child = code, child
+
+
+def context_for(header: Header | None) -> Context:
+    header = header or Header()
+    return Context(header=header, period=CensusPeriod(header.reference_date))
+
+
+class Selection:
+    """Which DfE rules run: all by default."""
+
+    def __init__(self, codes: Iterable[str] | None = None):
+        self.codes = frozenset(codes) if codes is not None else None
+
+    def __contains__(self, code: str) -> bool:
+        return self.codes is None or code in self.codes
+
+
+def _structural_issue(notice: Structural, child: ChildRef | None) -> Issue:
+    info = catalogue.structural_rules()[notice.code]
+    place = Place(notice.path, notice.field, notice.text, notice.line)
+    return Issue(notice.code, info.severity, info.message, child, (place,))
+
+
+def validate_file(path: str | os.PathLike, *, selection: Selection | None = None,
+                  on_child: Callable[[int], None] | None = None) -> Report:
+    """Validate one return; raises `parse.ReturnError` when the file cannot be validated."""
+    selection = selection or Selection()
+    rules = catalogue.dfe_rules()
+    order = {code: position for position, code in enumerate(rules)}
+    child_checks = [(code, check) for code, check in CHILD_CHECKS.items()
+                    if code in rules and code in selection]
+    return_check_types = [(code, cls) for code, cls in RETURN_CHECKS.items()
+                          if code in rules and code in selection]
+
+    def issue(code: str, finding: Finding, child: ChildRef | None) -> Issue:
+        info = rules[code]
+        return Issue(code, info.severity, info.message, finding.child or child,
+                     finding.places, finding.detail)
+
+    reader = ReturnReader(path)
+    issues: list[Issue] = []
+    ctx: Context | None = None
+    return_checks: list = []
+    children = episodes = 0
+
+    def start() -> Context:
+        nonlocal return_checks
+        started = context_for(reader.header)
+        return_checks = [(code, cls(started)) for code, cls in return_check_types]
+        return started
+
+    for child, notices in reader:
+        ctx = ctx or start()
+        children += 1
+        episodes += len(child.episodes)
+        ref = child.ref
+        for notice in notices:
+            issues.append(_structural_issue(notice, ref))
+        for code, check in child_checks:
+            try:
+                issues.extend(issue(code, finding, ref) for finding in check(child, ctx))
+            except Exception as error:
+                raise CheckFailed(code, ref) from error
+        for code, check in return_checks:
+            try:
+                check.observe(child)
+            except Exception as error:
+                raise CheckFailed(code, ref) from error
+        if on_child is not None:
+            on_child(children)
+
+    ctx = ctx or start()
+    for code, check in return_checks:
+        try:
+            issues.extend(issue(code, finding, None) for finding in check.finish())
+        except Exception as error:
+            raise CheckFailed(code, None) from error
+    issues.extend(_structural_issue(notice, None) for notice in reader.header_notices)
+
+    # Return-level issues first, then by child and the catalogue's order of rules.
+    issues.sort(key=lambda i: (i.child.index if i.child else 0, order.get(i.code, len(order)),
+                               i.code))
+    fired = {i.code for i in issues}
+    notes = [info.auto_ok_note for code, info in rules.items()
+             if info.auto_ok_note and code in fired]
+    checked = tuple(code for code, _ in child_checks) + tuple(code for code, _ in return_check_types)
+    return Report(file=os.fspath(path), header=ctx.header, reference_date=ctx.reference_date,
+                  children=children, episodes=episodes, issues=issues,
+                  rules_checked=tuple(sorted(checked, key=order.get)), rules_total=len(rules),
+                  notes=notes)

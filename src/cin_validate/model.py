@@ -1,0 +1,266 @@
+"""The return as typed, immutable data: one dataclass per part of the return.
+
+Every node keeps, besides its typed values, where it came from: `path` (its place inside the
+child, counted from 1 in document order, e.g. "CINdetails[2]/Assessments[1]"), `line` (the line
+of its element) and `source` (for each value element that was written: its trimmed text and
+line), so that reports can quote what the file said. A value that is absent, empty or not
+readable (a bad date, say) is None in the typed field (rules README "Empty means absent").
+
+The status words the rule files share ("open episode", "open S47 enquiry", "interval of a
+plan") are defined here once, as properties and methods of the node they describe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterator, Mapping, Union
+
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """What one value element said: its trimmed text (None when empty) and its line."""
+
+    text: str | None
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    collection: str | None = None
+    year: str | None = None
+    reference_date_text: str | None = None
+    reference_date: date | None = None
+    source_level: str | None = None
+    lea: str | None = None
+    software_code: str | None = None
+    release: str | None = None
+    serial_no: str | None = None
+    date_time: str | None = None
+    path: str = "Header"
+    line: int | None = None
+    source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Identifiers:
+    la_child_id: str | None = None
+    upn: str | None = None
+    former_upn: str | None = None
+    upn_unknown: str | None = None
+    birth_date: date | None = None
+    expected_birth_date: date | None = None
+    sex: str | None = None
+    death_date: date | None = None
+    path: str = "ChildIdentifiers"
+    line: int | None = None
+    source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def is_unborn(self) -> bool:
+        """No valid date of birth but a valid expected date of birth (group 1 G5)."""
+        return self.birth_date is None and self.expected_birth_date is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Characteristics:
+    ethnicity: str | None = None
+    disabilities: tuple[str, ...] = ()  # non-empty trimmed codes, duplicates kept
+    path: str = "ChildCharacteristics"
+    line: int | None = None
+    source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
+
+
+def interval(start: date | None, end: date | None, open_until: date) -> tuple[date, date] | None:
+    """Both ends inclusive; an open item lasts until `open_until` (the ReferenceDate).
+
+    None when the start is unknown or the end falls before the start (an empty interval).
+    """
+    if start is None:
+        return None
+    end = end if end is not None else open_until
+    return (start, end) if end >= start else None
+
+
+def overlaps(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
+    """Two inclusive intervals share at least one day (touching on one day overlaps)."""
+    return a is not None and b is not None and a[0] <= b[1] and b[0] <= a[1]
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    start_date: date | None = None
+    internal_review_date: date | None = None
+    authorisation_date: date | None = None
+    factors: tuple[str, ...] = ()  # non-empty trimmed codes, duplicates kept
+    has_factors_group: bool = False  # a <FactorsIdentifiedAtAssessment> element was written
+    path: str = ""
+    line: int | None = None
+    source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def is_open(self) -> bool:
+        """No valid authorisation date, whatever the start date (group 3 D5)."""
+        return self.authorisation_date is None
+
+    def interval(self, reference_date: date) -> tuple[date, date] | None:
+        return interval(self.start_date, self.authorisation_date, reference_date)
+
+
+@dataclass(frozen=True, slots=True)
+class CINPlan:
+    start_date: date | None = None
+    end_date: date | None = None
+    path: str = ""
+    line: int | None = None
+    source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def is_open(self) -> bool:
+        return self.end_date is None
+
+    def interval(self, reference_date: date) -> tuple[date, date] | None:
+        return interval(self.start_date, self.end_date, reference_date)
+
+
+@dataclass(frozen=True, slots=True)
+class Section47:
+    start_date: date | None = None
+    icpc_target: date | None = None
+    icpc_date: date | None = None  # the S47-level DateOfInitialCPC
+    icpc_not_required: bool | None = None
+    path: str = ""
+    line: int | None = None
+    source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def icpc_held(self) -> bool:
+        return self.icpc_date is not None
+
+    @property
+    def is_open(self) -> bool:
+        """No conference held and ICPCnotRequired not true (group 4 P6)."""
+        return self.icpc_date is None and self.icpc_not_required is not True
+
+    def interval(self, reference_date: date) -> tuple[date, date] | None:
+        """Start to conference, or to ReferenceDate while open; none when closed without one."""
+        if self.icpc_held:
+            return interval(self.start_date, self.icpc_date, reference_date)
+        if self.is_open:
+            return interval(self.start_date, None, reference_date)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    date: date | None = None
+    path: str = ""
+    line: int | None = None
+    source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ProtectionPlan:
+    """One <ChildProtectionPlans> group: a child protection plan."""
+
+    start_date: date | None = None
+    end_date: date | None = None
+    initial_category: str | None = None
+    latest_category: str | None = None
+    previous_plans: int | None = None  # NumberOfPreviousCPP when it is an integer
+    reviews: tuple[Review, ...] = ()  # every CPPreviewDate of its <Reviews>, each separately
+    has_reviews_group: bool = False
+    path: str = ""
+    line: int | None = None
+    source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def is_open(self) -> bool:
+        return self.end_date is None
+
+    def interval(self, reference_date: date) -> tuple[date, date] | None:
+        return interval(self.start_date, self.end_date, reference_date)
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    """One <CINdetails> element: an episode of need."""
+
+    referral_date: date | None = None
+    referral_source: str | None = None
+    primary_need: str | None = None
+    closure_date: date | None = None
+    reason_for_closure: str | None = None
+    initial_cpc_date: date | None = None  # the CIN-level DateOfInitialCPC (transfer-in cases)
+    referral_nfa: bool | None = None
+    assessments: tuple[Assessment, ...] = ()
+    cin_plans: tuple[CINPlan, ...] = ()
+    section47s: tuple[Section47, ...] = ()
+    protection_plans: tuple[ProtectionPlan, ...] = ()
+    path: str = ""
+    line: int | None = None
+    source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def is_open(self) -> bool:
+        """No valid closure date (an invalid one leaves the episode open; group 2 S5)."""
+        return self.closure_date is None
+
+    @property
+    def is_nfa(self) -> bool:
+        """ReferralNFA is true: a referral with no further action."""
+        return self.referral_nfa is True
+
+    @property
+    def is_further_action(self) -> bool:
+        """ReferralNFA is false; an episode whose flag is not given is neither."""
+        return self.referral_nfa is False
+
+
+@dataclass(frozen=True, slots=True)
+class ChildRef:
+    """Enough to name a child in a report after the child itself is gone."""
+
+    index: int  # position in the return, from 1
+    la_child_id: str | None
+    line: int | None
+
+    @property
+    def label(self) -> str:
+        return self.la_child_id if self.la_child_id is not None else f"Child[{self.index}]"
+
+
+@dataclass(frozen=True, slots=True)
+class Child:
+    ref: ChildRef
+    identifiers: Identifiers
+    characteristics: Characteristics
+    episodes: tuple[Episode, ...] = ()
+    path: str = ""
+    line: int | None = None
+    source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
+
+    def assessments(self) -> Iterator[tuple[Episode, Assessment]]:
+        for episode in self.episodes:
+            for assessment in episode.assessments:
+                yield episode, assessment
+
+    def cin_plans(self) -> Iterator[tuple[Episode, CINPlan]]:
+        for episode in self.episodes:
+            for plan in episode.cin_plans:
+                yield episode, plan
+
+    def section47s(self) -> Iterator[tuple[Episode, Section47]]:
+        for episode in self.episodes:
+            for s47 in episode.section47s:
+                yield episode, s47
+
+    def protection_plans(self) -> Iterator[tuple[Episode, ProtectionPlan]]:
+        for episode in self.episodes:
+            for plan in episode.protection_plans:
+                yield episode, plan
+
+
+Node = Union[Header, Identifiers, Characteristics, Child, Episode, Assessment, CINPlan,
+             Section47, ProtectionPlan, Review]

@@ -1,0 +1,381 @@
+"""Secure, streaming parsing of a CIN census return into the model.
+
+The file is read with lxml's iterparse: no DTD is loaded, no entity is resolved, nothing is
+fetched from a network, and a document that declares entities is refused outright (XXE and
+entity-expansion attacks need them; a real return never has them). Each <Child> is turned into
+a `model.Child` as soon as its end tag is read and is then cleared from the tree, so memory
+stays flat however many children the return holds.
+
+Elements are matched by local name (some exports put a default namespace on <Message>), in any
+order. What the file gets wrong in its structure (an unknown element, a value that is not a
+date, a repeated single element) is recorded as a `Structural` notice with its line; the bad
+value is absent for the DfE rules.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from lxml import etree
+
+from . import model
+from .model import Source
+from .values import clean, parse_bool, parse_date, parse_int
+
+TEXT, DATE, BOOL, INT = "text", "date", "bool", "int"
+_CONVERT: dict[str, Callable[[str | None], object]] = {
+    TEXT: lambda text: text, DATE: parse_date, BOOL: parse_bool, INT: parse_int,
+}
+_BAD_VALUE_CODE = {DATE: "S02", BOOL: "S04", INT: "S05"}
+
+# element name -> (model attribute, kind); one table per part of the return (xml-structure.md)
+HEADER_COLLECTION = {"Collection": ("collection", TEXT), "Year": ("year", TEXT),
+                     "ReferenceDate": ("reference_date_text", TEXT)}
+HEADER_SOURCE = {"SourceLevel": ("source_level", TEXT), "LEA": ("lea", TEXT),
+                 "SoftwareCode": ("software_code", TEXT), "Release": ("release", TEXT),
+                 "SerialNo": ("serial_no", TEXT), "DateTime": ("date_time", TEXT)}
+IDENTIFIERS = {
+    "LAchildID": ("la_child_id", TEXT), "UPN": ("upn", TEXT), "FormerUPN": ("former_upn", TEXT),
+    "UPNunknown": ("upn_unknown", TEXT), "PersonBirthDate": ("birth_date", DATE),
+    "ExpectedPersonBirthDate": ("expected_birth_date", DATE), "Sex": ("sex", TEXT),
+    "PersonDeathDate": ("death_date", DATE),
+}
+CHARACTERISTICS = {"Ethnicity": ("ethnicity", TEXT)}
+EPISODE = {
+    "CINreferralDate": ("referral_date", DATE), "ReferralSource": ("referral_source", TEXT),
+    "PrimaryNeedCode": ("primary_need", TEXT), "CINclosureDate": ("closure_date", DATE),
+    "ReasonForClosure": ("reason_for_closure", TEXT), "DateOfInitialCPC": ("initial_cpc_date", DATE),
+    "ReferralNFA": ("referral_nfa", BOOL),
+}
+ASSESSMENT = {
+    "AssessmentActualStartDate": ("start_date", DATE),
+    "AssessmentInternalReviewDate": ("internal_review_date", DATE),
+    "AssessmentAuthorisationDate": ("authorisation_date", DATE),
+}
+CIN_PLAN = {"CINPlanStartDate": ("start_date", DATE), "CINPlanEndDate": ("end_date", DATE)}
+SECTION47 = {
+    "S47ActualStartDate": ("start_date", DATE), "InitialCPCtarget": ("icpc_target", DATE),
+    "DateOfInitialCPC": ("icpc_date", DATE), "ICPCnotRequired": ("icpc_not_required", BOOL),
+}
+PROTECTION_PLAN = {
+    "CPPstartDate": ("start_date", DATE), "CPPendDate": ("end_date", DATE),
+    "InitialCategoryOfAbuse": ("initial_category", TEXT),
+    "LatestCategoryOfAbuse": ("latest_category", TEXT),
+    "NumberOfPreviousCPP": ("previous_plans", INT),
+}
+
+# Some producers add CBDSLevels under Header/Content; it is not part of the return's data.
+IGNORED_IN_HEADER = frozenset({"Content"})
+
+# Bigger than any real return's prolog; a DOCTYPE must come before the root element.
+_PROLOG_LIMIT = 1 << 16
+
+
+class ReturnError(Exception):
+    """The file cannot be validated at all: not XML, truncated, hostile, wrong root, unreadable."""
+
+    def __init__(self, path: str, message: str, line: int | None = None, column: int | None = None):
+        self.path, self.message, self.line, self.column = path, message, line, column
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        place = self.path
+        if self.line:
+            place += f":{self.line}"
+            if self.column:
+                place += f":{self.column}"
+        return f"{place}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Structural:
+    """A structural problem the parser noticed (codes S01..S07 in rules/structural.toml)."""
+
+    code: str
+    path: str  # the element's parent group inside the child (or "Header", "Message")
+    field: str  # the element's local name
+    text: str | None
+    line: int | None
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2] if tag[0] == "{" else tag
+
+
+def _has_elements(el) -> bool:
+    """A group counts only when it holds at least one element (comments do not count)."""
+    return any(isinstance(sub.tag, str) for sub in el)
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}/{name}" if path else name
+
+
+class _GroupReader:
+    """Reads one child (or the header); collects its structural notices."""
+
+    def __init__(self) -> None:
+        self.notices: list[Structural] = []
+
+    def note(self, code: str, path: str, el, text: str | None = None) -> None:
+        self.notices.append(Structural(code, path, _local(el.tag), text, el.sourceline))
+
+    def values(self, el, path: str, table: dict, groups: dict | None = None,
+               ignored: frozenset = frozenset()) -> dict:
+        """The model's keyword arguments for the group `el`, read through `table`.
+
+        `groups` maps a sub-group's name to a handler that reads it into the same arguments.
+        """
+        source: dict[str, Source] = {}
+        kwargs: dict = {"source": source}  # group handlers may add to both
+        counts: dict[str, int] = {}
+        for sub in el:
+            if not isinstance(sub.tag, str):
+                continue  # a comment or processing instruction
+            name = _local(sub.tag)
+            spec = table.get(name)
+            if spec is not None:
+                if name in source:
+                    self.note("S03", path, sub, clean(sub.text))
+                    continue
+                text = clean(sub.text)
+                if _has_elements(sub):
+                    self.note("S06", path, sub)
+                    text = None
+                source[name] = Source(text, sub.sourceline)
+                attribute, kind = spec
+                value = _CONVERT[kind](text)
+                if value is None and text is not None and kind != TEXT:
+                    self.note(_BAD_VALUE_CODE[kind], path, sub, text)
+                kwargs[attribute] = value
+            elif groups is not None and name in groups:
+                counts[name] = counts.get(name, 0) + 1
+                groups[name](sub, _join(path, f"{name}[{counts[name]}]"), kwargs)
+            elif name not in ignored:
+                self.note("S01", path, sub, clean(sub.text) if not _has_elements(sub) else None)
+        return kwargs
+
+    def codes(self, el, path: str, item: str) -> tuple[tuple[str, ...], dict[str, Source]]:
+        """The non-empty values of a list container such as <Disabilities>, duplicates kept."""
+        found: list[str] = []
+        source: dict[str, Source] = {}
+        for sub in el:
+            if not isinstance(sub.tag, str):
+                continue
+            if _local(sub.tag) != item:
+                self.note("S01", path, sub)
+                continue
+            text = clean(sub.text)
+            if text is not None:
+                found.append(text)
+                source.setdefault(item, Source(text, sub.sourceline))
+        return tuple(found), source
+
+    # -- one method per group -------------------------------------------------------------
+
+    def header(self, el) -> model.Header:
+        kwargs: dict = {}
+        source: dict[str, Source] = {}
+
+        def part(table):
+            def read(sub, _path, _kwargs):
+                values = self.values(sub, "Header", table)
+                source.update(values.pop("source"))
+                kwargs.update(values)
+            return read
+
+        self.values(el, "Header", {}, {"CollectionDetails": part(HEADER_COLLECTION),
+                                       "Source": part(HEADER_SOURCE)}, IGNORED_IN_HEADER)
+        return model.Header(reference_date=parse_date(kwargs.get("reference_date_text")),
+                            line=el.sourceline, source=source, **kwargs)
+
+    def child(self, el, index: int) -> model.Child:
+        parts: dict = {}
+
+        def single(name, read):
+            def handler(sub, path, _kwargs):
+                if name in parts:
+                    self.note("S03", "", sub)
+                else:
+                    parts[name] = read(sub, path.rpartition("[")[0])
+            return handler
+
+        kwargs = self.values(el, "", {}, {
+            "ChildIdentifiers": single("identifiers", self.identifiers),
+            "ChildCharacteristics": single("characteristics", self.characteristics),
+            "CINdetails": self.episode,
+        })
+        identifiers = parts.get("identifiers") or model.Identifiers()
+        ref = model.ChildRef(index, identifiers.la_child_id, el.sourceline)
+        return model.Child(ref=ref, identifiers=identifiers,
+                           characteristics=parts.get("characteristics") or model.Characteristics(),
+                           episodes=tuple(kwargs.get("episodes", ())), line=el.sourceline,
+                           source=kwargs["source"])
+
+    def identifiers(self, el, path) -> model.Identifiers:
+        return model.Identifiers(path=path, line=el.sourceline, **self.values(el, path, IDENTIFIERS))
+
+    def characteristics(self, el, path) -> model.Characteristics:
+        def disabilities(sub, sub_path, kwargs):
+            codes, source = self.codes(sub, sub_path, "Disability")
+            kwargs["disabilities"] = kwargs.get("disabilities", ()) + codes
+            kwargs["source"].update(source)
+
+        kwargs = self.values(el, path, CHARACTERISTICS, {"Disabilities": disabilities})
+        return model.Characteristics(path=path, line=el.sourceline, **kwargs)
+
+    def _group(self, cls, table, key, groups=None):
+        """A handler that reads a repeatable group into `kwargs[key]`, skipping empty ones."""
+        def handler(sub, path, kwargs):
+            if _has_elements(sub):
+                values = self.values(sub, path, table, groups)
+                kwargs.setdefault(key, []).append(cls(path=path, line=sub.sourceline, **values))
+        return handler
+
+    def episode(self, el, path, kwargs_of_child) -> None:
+        if not _has_elements(el):
+            return  # an empty <CINdetails/> is no episode (rules README)
+        kwargs = self.values(el, path, EPISODE, {
+            "Assessments": self._group(model.Assessment, ASSESSMENT, "assessments",
+                                       {"FactorsIdentifiedAtAssessment": self._factors}),
+            "CINPlanDates": self._group(model.CINPlan, CIN_PLAN, "cin_plans"),
+            "Section47": self._group(model.Section47, SECTION47, "section47s"),
+            "ChildProtectionPlans": self._group(model.ProtectionPlan, PROTECTION_PLAN,
+                                                "protection_plans", {"Reviews": self._reviews}),
+        })
+        for key in ("assessments", "cin_plans", "section47s", "protection_plans"):
+            if key in kwargs:
+                kwargs[key] = tuple(kwargs[key])
+        episode = model.Episode(path=path, line=el.sourceline, **kwargs)
+        kwargs_of_child.setdefault("episodes", []).append(episode)
+
+    def _factors(self, sub, path, kwargs) -> None:
+        codes, source = self.codes(sub, path, "AssessmentFactors")
+        kwargs["factors"] = kwargs.get("factors", ()) + codes
+        kwargs["has_factors_group"] = True
+        kwargs["source"].update(source)
+
+    def _reviews(self, sub, path, kwargs) -> None:
+        reviews = list(kwargs.get("reviews", ()))
+        found = False
+        for review in sub:
+            if not isinstance(review.tag, str):
+                continue
+            if _local(review.tag) != "CPPreviewDate":
+                self.note("S01", path, review)
+                continue
+            found = True
+            text = clean(review.text)
+            value = parse_date(text)
+            if value is None and text is not None:
+                self.note("S02", path, review, text)
+            review_path = f"{path}/CPPreviewDate[{len(reviews) + 1}]"
+            reviews.append(model.Review(date=value, path=review_path, line=review.sourceline,
+                                        source={"CPPreviewDate": Source(text, review.sourceline)}))
+        kwargs["reviews"] = tuple(reviews)
+        kwargs["has_reviews_group"] = kwargs.get("has_reviews_group", False) or found
+
+
+def _refuse_hostile_prolog(path: str) -> str:
+    """Look at the prolog before parsing: refuse entity declarations; return the root's name."""
+    try:
+        for _event, el in etree.iterparse(path, events=("start",), resolve_entities=False,
+                                          load_dtd=False, no_network=True, huge_tree=False):
+            dtd = el.getroottree().docinfo.internalDTD
+            if dtd is not None and any(True for _ in dtd.iterentities()):
+                raise ReturnError(path, "the document declares XML entities (<!ENTITY>), which a "
+                                  "CIN return never needs; refused for safety", el.sourceline)
+            return _local(el.tag)
+    except etree.XMLSyntaxError as error:
+        raise _syntax_error(path, error) from None
+    raise ReturnError(path, "the file holds no XML element")
+
+
+def _syntax_error(path: str, error: etree.XMLSyntaxError) -> ReturnError:
+    line, column = error.position if error.position else (None, None)
+    message = str(error.msg or error).strip()
+    # lxml appends ", line L, column C" to its message; the place is given once, up front.
+    message = message.split(", line ")[0]
+    return ReturnError(path, f"not well-formed XML: {message}", line, column)
+
+
+class ReturnReader:
+    """Streams a return: `header` once seen, then each `model.Child` with its notices.
+
+    >>> reader = ReturnReader("examples/clean.xml")
+    >>> for child in reader: ...
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = os.fspath(path)
+        self.header: model.Header | None = None
+        self.header_notices: list[Structural] = []
+        self.children_seen = 0
+
+    def _check_readable(self) -> None:
+        if not os.path.exists(self.path):
+            raise ReturnError(self.path, "no such file")
+        if os.path.isdir(self.path):
+            raise ReturnError(self.path, "is a directory, not a return")
+        if os.path.getsize(self.path) == 0:
+            raise ReturnError(self.path, "the file is empty", 1, 1)
+
+    def __iter__(self) -> Iterator[tuple[model.Child, list[Structural]]]:
+        self._check_readable()
+        root_name = _refuse_hostile_prolog(self.path)
+        if root_name != "Message":
+            raise ReturnError(self.path, f"the root element is <{root_name}>, not <Message>: "
+                              "this is not a CIN census return", 1)
+        events = etree.iterparse(self.path, events=("end",), tag=("{*}Header", "{*}Child"),
+                                 resolve_entities=False, load_dtd=False, no_network=True,
+                                 huge_tree=False)
+        try:
+            for _event, el in events:
+                parent = el.getparent()
+                if _local(el.tag) == "Header":
+                    if parent is not None and parent.getparent() is None:
+                        self._read_header(el)
+                    continue
+                yield self._read_child(el)
+                _release(el, parent, self.header_notices)
+            self._note_strays(events.root)
+        except etree.XMLSyntaxError as error:
+            raise _syntax_error(self.path, error) from None
+        except OSError as error:
+            raise ReturnError(self.path, f"cannot be read: {error.strerror or error}") from None
+
+    def _note_strays(self, root) -> None:
+        """Elements directly under <Message> other than <Header> and <Children>."""
+        for el in root if root is not None else ():
+            if isinstance(el.tag, str) and _local(el.tag) not in ("Header", "Children"):
+                self.header_notices.append(Structural("S01", "Message", _local(el.tag), None,
+                                                      el.sourceline))
+
+    def _read_header(self, el) -> None:
+        reader = _GroupReader()
+        if self.header is not None:
+            reader.note("S03", "Message", el)
+        else:
+            self.header = reader.header(el)
+        self.header_notices.extend(reader.notices)
+
+    def _read_child(self, el) -> tuple[model.Child, list[Structural]]:
+        self.children_seen += 1
+        if self.header is None and self.children_seen == 1:
+            self.header_notices.append(Structural("S07", "Message", "Header", None, el.sourceline))
+        reader = _GroupReader()
+        return reader.child(el, self.children_seen), reader.notices
+
+
+def _release(el, parent, notices: list[Structural]) -> None:
+    """Free a finished child and whatever came before it, noting stray elements on the way."""
+    el.clear(keep_tail=True)
+    if parent is None:
+        return
+    while (previous := el.getprevious()) is not None:
+        if isinstance(previous.tag, str) and _local(previous.tag) != "Child":
+            notices.append(Structural("S01", "Children", _local(previous.tag), None,
+                                      previous.sourceline))
+        del parent[0]

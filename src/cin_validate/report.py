@@ -1,0 +1,125 @@
+"""The report: one object that every output format renders from.
+
+Issues are data (code, severity, message, child, places), never printed strings. The JSON shape
+produced by `Report.to_dict` is a public contract: keys may be added, never renamed or removed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from .checks.base import Place
+from .model import ChildRef, Header
+
+SEVERITIES = ("error", "query", "notice")
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    code: str
+    severity: str  # "error" | "query" (DfE rules) | "notice" (our structural codes)
+    message: str
+    child: ChildRef | None  # None for a return-level issue
+    places: tuple[Place, ...]
+    detail: str | None = None
+
+    @property
+    def fields(self) -> list[str]:
+        return list(dict.fromkeys(place.field for place in self.places))
+
+    @property
+    def line(self) -> int | None:
+        """The first pointed-at element written in the file, else the first group's line."""
+        for place in self.places:
+            if place.value is not None and place.line:
+                return place.line
+        for place in self.places:
+            if place.line:
+                return place.line
+        return self.child.line if self.child else None
+
+    def location(self, place: Place) -> str:
+        inside = "/".join(part for part in (place.path, place.field) if part)
+        if self.child is None:
+            return inside
+        return f"Child[{self.child.index}]/{inside}"
+
+    def to_dict(self) -> dict:
+        child = self.child
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "child_id": child.la_child_id if child else None,
+            "fields": self.fields,
+            "line": self.line,
+            "child_index": child.index if child else None,
+            "child_line": child.line if child else None,
+            "detail": self.detail,
+            "locations": [{"path": self.location(place), "field": place.field,
+                           "value": place.value, "line": place.line} for place in self.places],
+        }
+
+
+@dataclass
+class Report:
+    file: str
+    header: Header
+    reference_date: date  # the effective ReferenceDate the rules used
+    children: int = 0
+    episodes: int = 0
+    issues: list[Issue] = field(default_factory=list)
+    rules_checked: tuple[str, ...] = ()  # DfE codes that ran
+    rules_total: int = 0  # DfE codes in the catalogue
+    notes: list[str] = field(default_factory=list)  # auto-OK return-level notes, exact text
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(issue.severity for issue in self.issues)
+
+    @property
+    def errors(self) -> int:
+        return self.counts["error"]
+
+    @property
+    def queries(self) -> int:
+        return self.counts["query"]
+
+    @property
+    def notices(self) -> int:
+        return self.counts["notice"]
+
+    @property
+    def la(self) -> str | None:
+        return self.header.lea
+
+    def by_rule(self) -> list[tuple[str, str, str, int]]:
+        """(code, severity, message, count) per rule that fired, in report order."""
+        rows: dict[str, list] = {}
+        for issue in self.issues:
+            row = rows.setdefault(issue.code, [issue.code, issue.severity, issue.message, 0])
+            row[3] += 1
+        return [tuple(row) for row in rows.values()]
+
+    def to_dict(self) -> dict:
+        counts = self.counts
+        return {
+            "file": self.file,
+            "reference_date": self.header.reference_date_text,
+            "la": self.header.lea,
+            "summary": {
+                "children": self.children,
+                "errors": counts["error"],
+                "queries": counts["query"],
+                "rules_checked": len(self.rules_checked),
+                "rules_total": self.rules_total,
+                "notices": counts["notice"],
+                "episodes": self.episodes,
+            },
+            "issues": [issue.to_dict() for issue in self.issues],
+            "notes": list(self.notes),
+            "effective_reference_date": self.reference_date.isoformat(),
+            "collection": {"collection": self.header.collection, "year": self.header.year},
+        }

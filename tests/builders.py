@@ -1,0 +1,126 @@
+"""Build small CIN returns as XML text for tests.
+
+Every builder writes one part of the return; `None` leaves an element out, "" writes it empty.
+The defaults make a plausible, clean child: an open further-action episode referred in the
+census year with one completed assessment.
+
+    xml = make_return(
+        child(episode(assessment(start="2025-01-24", auth=None)), id="C1"),
+        child(id="C2", dob=None, edob="2025-05-01", sex="U"),
+    )
+"""
+
+from __future__ import annotations
+
+import zlib
+from xml.sax.saxutils import escape
+
+AUTO = object()  # "compute a sensible value", e.g. a valid, unique UPN from the child's ID
+CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+
+
+def el(name: str, value) -> str:
+    """<name>value</name>; nothing for None; an empty element for ""."""
+    if value is None:
+        return ""
+    if value == "":
+        return f"<{name}/>"
+    return f"<{name}>{escape(str(value))}</{name}>"
+
+
+def upn_check_letter(last12: str) -> str:
+    """The UPN check letter for characters 2 to 13 (rule 1510's algorithm)."""
+    total = 0
+    for position, char in enumerate(last12, start=2):
+        value = int(char) if char.isdigit() else CHECK_LETTERS.index(char)
+        total += position * value
+    return CHECK_LETTERS[total % 23]
+
+
+def valid_upn(seed: str, la: str = "801") -> str:
+    """A valid permanent UPN, the same for the same seed."""
+    digits = f"{la}{zlib.crc32(seed.encode()) % 10**8:08d}1"
+    return upn_check_letter(digits) + digits
+
+
+def assessment(start="2024-06-04", auth="2024-07-01", factors=("1A",), review=None,
+               extra="") -> str:
+    factor_xml = ""
+    if factors is not None:
+        factor_xml = "<FactorsIdentifiedAtAssessment>" + "".join(
+            el("AssessmentFactors", code) for code in factors) + "</FactorsIdentifiedAtAssessment>"
+    return ("<Assessments>" + el("AssessmentActualStartDate", start)
+            + el("AssessmentInternalReviewDate", review)
+            + el("AssessmentAuthorisationDate", auth) + factor_xml + extra + "</Assessments>")
+
+
+def cin_plan(start="2024-07-02", end=None, extra="") -> str:
+    return ("<CINPlanDates>" + el("CINPlanStartDate", start) + el("CINPlanEndDate", end)
+            + extra + "</CINPlanDates>")
+
+
+def s47(start="2024-06-05", target=None, cpc=None, not_required="true", extra="") -> str:
+    return ("<Section47>" + el("S47ActualStartDate", start) + el("InitialCPCtarget", target)
+            + el("DateOfInitialCPC", cpc) + el("ICPCnotRequired", not_required) + extra
+            + "</Section47>")
+
+
+def cpp(start="2024-07-01", end=None, initial="NEG", latest="NEG", previous="0", reviews=(),
+        extra="") -> str:
+    review_xml = ""
+    if reviews is not None and len(reviews):
+        review_xml = "<Reviews>" + "".join(el("CPPreviewDate", d) for d in reviews) + "</Reviews>"
+    return ("<ChildProtectionPlans>" + el("CPPstartDate", start) + el("CPPendDate", end)
+            + el("InitialCategoryOfAbuse", initial) + el("LatestCategoryOfAbuse", latest)
+            + el("NumberOfPreviousCPP", previous) + review_xml + extra + "</ChildProtectionPlans>")
+
+
+def episode(*groups: str, ref="2024-06-03", source="1A", need="N1", close=None, reason=None,
+            nfa="false", cpc=None, extra="") -> str:
+    """A <CINdetails>; `groups` are assessment(), cin_plan(), s47(), cpp() strings.
+
+    With no groups given the episode gets one completed assessment; pass `""` for none.
+    """
+    if not groups:
+        groups = (assessment(),)
+    return ("<CINdetails>" + el("CINreferralDate", ref) + el("ReferralSource", source)
+            + el("PrimaryNeedCode", need) + el("CINclosureDate", close)
+            + el("ReasonForClosure", reason) + el("DateOfInitialCPC", cpc) + "".join(groups)
+            + el("ReferralNFA", nfa) + extra + "</CINdetails>")
+
+
+def child(*episodes: str, id="C1", upn=AUTO, former_upn=None, upn_unknown=None,
+          dob="2015-06-15", edob=None, sex="M", dod=None, ethnicity="WBRI",
+          disabilities=("NONE",), extra_identifiers="", extra="") -> str:
+    """A <Child>; with no episodes given it gets one default episode(); pass `""` for none."""
+    if not episodes:
+        episodes = (episode(),)
+    if upn is AUTO:
+        upn = valid_upn(str(id))
+    disability_xml = ""
+    if disabilities is not None:
+        disability_xml = "<Disabilities>" + "".join(
+            el("Disability", code) for code in disabilities) + "</Disabilities>"
+    return ("<Child><ChildIdentifiers>" + el("LAchildID", id) + el("UPN", upn)
+            + el("FormerUPN", former_upn) + el("UPNunknown", upn_unknown)
+            + el("PersonBirthDate", dob) + el("ExpectedPersonBirthDate", edob) + el("Sex", sex)
+            + el("PersonDeathDate", dod) + extra_identifiers + "</ChildIdentifiers>"
+            + "<ChildCharacteristics>" + el("Ethnicity", ethnicity) + disability_xml
+            + "</ChildCharacteristics>" + "".join(episodes) + extra + "</Child>")
+
+
+def header(reference_date="2025-03-31", la="201", year="2025", collection="CIN") -> str:
+    return ("<Header><CollectionDetails>" + el("Collection", collection) + el("Year", year)
+            + el("ReferenceDate", reference_date) + "</CollectionDetails><Source>"
+            + el("SourceLevel", "L") + el("LEA", la) + el("SoftwareCode", "tests")
+            + el("Release", "1") + el("SerialNo", "1") + el("DateTime", "2025-04-01T09:00:00")
+            + "</Source></Header>")
+
+
+def make_return(*children: str, reference_date="2025-03-31", la="201", year="2025",
+                header_xml: str | None = None) -> str:
+    """A whole return; each child on its own line, so issue lines identify children."""
+    head = header_xml if header_xml is not None else header(reference_date, la, year)
+    body = "\n".join(children)
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<Message>\n{head}\n<Children>\n{body}\n'
+            f"</Children>\n</Message>\n")
