@@ -1,0 +1,125 @@
+"""Bad input never produces a traceback: one line naming the file and place, exit code 2.
+
+The input file is never modified.
+"""
+
+import hashlib
+
+import pytest
+from builders import child, make_return
+from click.testing import CliRunner
+
+from cin_validate.cli import main
+
+GOOD = make_return(child(id="C1"))
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE Message [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+]>
+<Message><Header/><Children><Child><ChildIdentifiers><LAchildID>&lol4;</LAchildID></ChildIdentifiers></Child></Children></Message>
+"""
+
+XXE = """<?xml version="1.0"?>
+<!DOCTYPE Message [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<Message><Header/><Children><Child><ChildIdentifiers><LAchildID>&xxe;</LAchildID></ChildIdentifiers></Child></Children></Message>
+"""
+
+XXE_PARAMETER = """<?xml version="1.0"?>
+<!DOCTYPE Message [<!ENTITY % remote SYSTEM "http://127.0.0.1:9/evil.dtd"> %remote;]>
+<Message/>
+"""
+
+BAD_INPUTS = {
+    "empty": b"",
+    "whitespace only": b"   \n\n",
+    "not xml": b"LAchildID,UPN\nC1,H801200001001\n",
+    "binary": bytes(range(256)) * 4,
+    "truncated": GOOD[: len(GOOD) // 2].encode(),
+    "wrong root": b"<?xml version='1.0'?><Children><Child/></Children>",
+    "html": b"<html><body>not a return</body></html>",
+    "wrong encoding": GOOD.replace("C1", "C\xe91").encode("latin-1"),
+    "declared encoding unknown": GOOD.replace("UTF-8", "X-NOPE").encode(),
+    "billion laughs": BILLION_LAUGHS.encode(),
+    "xxe": XXE.encode(),
+    "xxe parameter entity": XXE_PARAMETER.encode(),
+    "deep nesting": b"<Message>" + b"<a>" * 5000 + b"</a>" * 5000 + b"</Message>",
+    "huge text node": b"<Message><Header/><Children><Child><ChildIdentifiers><LAchildID>"
+                      + b"A" * 12_000_000 + b"</LAchildID></ChildIdentifiers></Child></Children></Message>",
+    "two roots": GOOD.encode() + b"<Message/>",
+}
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+@pytest.mark.parametrize("fmt", ["terminal", "json"])
+def test_bad_input_gives_one_line_and_exit_2(tmp_path, name, fmt):
+    path = tmp_path / "bad.xml"
+    path.write_bytes(BAD_INPUTS[name])
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    result = run(str(path), "--format", fmt)
+    assert result.exit_code == 2, result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"cin-validate: error: {path}")
+    assert "Traceback" not in result.output
+    assert result.stdout == ""  # no half report
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+@pytest.mark.parametrize("name, place", [
+    ("truncated", ":"), ("wrong encoding", ":"), ("xxe", ":2"), ("billion laughs", ":2"),
+])
+def test_the_error_names_the_line(tmp_path, name, place):
+    path = tmp_path / "bad.xml"
+    path.write_bytes(BAD_INPUTS[name])
+    message = run(str(path)).stderr
+    assert message.startswith(f"cin-validate: error: {path}{place}")
+
+
+def test_hostile_entities_are_refused_not_expanded(tmp_path):
+    path = tmp_path / "xxe.xml"
+    path.write_bytes(BAD_INPUTS["xxe"])
+    result = run(str(path), "--format", "json")
+    assert "root:" not in result.output  # nothing of /etc/passwd
+    assert "entities" in result.stderr
+
+
+def test_an_external_dtd_is_not_fetched(tmp_path):
+    xml = GOOD.replace("<Message>", '<!DOCTYPE Message SYSTEM "http://127.0.0.1:9/cin.dtd">\n<Message>')
+    path = tmp_path / "dtd.xml"
+    path.write_text(xml)
+    result = run(str(path), "--format", "json")
+    assert result.exit_code in (0, 1), result.stderr
+
+
+@pytest.mark.parametrize("target", ["missing.xml", "."])
+def test_missing_file_or_directory(tmp_path, target):
+    result = run(str(tmp_path / target))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_output_is_never_written_over_the_input(tmp_path):
+    path = tmp_path / "r.xml"
+    path.write_text(GOOD)
+    result = run(str(path), "--format", "json", "--output", str(path))
+    assert result.exit_code == 2
+    assert path.read_text() == GOOD
+    assert "refusing" in result.stderr
+
+
+def test_output_into_a_missing_folder_is_one_line(tmp_path):
+    path = tmp_path / "r.xml"
+    path.write_text(GOOD)
+    result = run(str(path), "--format", "json", "--output", str(tmp_path / "no" / "such" / "r.json"))
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "no").exists()

@@ -1,0 +1,58 @@
+"""The commands a user types: validate, notes, rules, explain."""
+
+from builders import child, make_return
+from click.testing import CliRunner
+
+from cin_validate import catalogue
+from cin_validate.cli import main
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(main, [str(a) for a in args], env=env)
+
+
+def test_terminal_report_shows_header_facts_and_no_child_ids_by_default(tmp_path):
+    path = tmp_path / "r.xml"
+    path.write_text(make_return(child(id="SECRETID1", extra="<Odd/>")))
+    result = run(path)
+    assert result.exit_code in (0, 1)
+    out = result.stdout
+    for text in ("201", "2025-03-31", "2024-04-01 to 2025-03-31", "Children", "rules checked", "S01"):
+        assert text in out
+    assert "SECRETID1" not in out
+    assert "\x1b[" not in out  # not a terminal: plain text
+    detailed = run(path, "--details").stdout
+    assert "SECRETID1" in detailed
+
+
+def test_no_color_is_plain(tmp_path):
+    path = tmp_path / "r.xml"
+    path.write_text(make_return(child()))
+    assert "\x1b[" not in run(path, env={"NO_COLOR": "1"}).stdout
+
+
+def test_rules_lists_the_whole_catalogue():
+    result = run("rules")
+    assert result.exit_code == 0
+    for code in catalogue.dfe_rules():
+        assert code in result.stdout
+    assert f"of {len(catalogue.dfe_rules())} rules checked" in result.stdout
+
+
+def test_explain_shows_message_and_auto_ok_note():
+    result = run("explain", "8670q")
+    assert result.exit_code == 0
+    info = catalogue.dfe_rules()["8670Q"]
+    flat = " ".join(result.stdout.split())
+    assert " ".join(info.message.split()) in flat
+    assert " ".join(info.auto_ok_note.split()) in flat
+
+
+def test_explain_unknown_code_exits_2():
+    result = run("explain", "9999")
+    assert result.exit_code == 2
+    assert "no rule" in result.stderr
+
+
+def test_explain_structural_code():
+    assert run("explain", "S02").exit_code == 0

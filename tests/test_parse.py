@@ -1,0 +1,174 @@
+"""Reading a return into the model: what real producers write must not stop validation."""
+
+from datetime import date
+
+import pytest
+from builders import assessment, child, cpp, el, episode, header, make_return
+from conftest import codes, fired
+
+from cin_validate.parse import ReturnReader
+
+
+def read(tmp_path, xml: str | bytes):
+    path = tmp_path / "r.xml"
+    path.write_bytes(xml.encode() if isinstance(xml, str) else xml)
+    reader = ReturnReader(path)
+    children = [c for c, _ in reader]
+    return reader, children
+
+
+def notices(report, code):
+    return [i for i in fired(report, code) if i.severity == "notice"]
+
+
+def test_default_namespace_and_any_element_order(tmp_path):
+    xml = make_return(child(id="C1")).replace("<Message>", '<Message xmlns="http://www.dfe.gov.uk/CIN">')
+    xml = xml.replace("<ReferralNFA>false</ReferralNFA>", "").replace(
+        "<PrimaryNeedCode>N1</PrimaryNeedCode>", "<PrimaryNeedCode>N1</PrimaryNeedCode><ReferralNFA>false</ReferralNFA>")
+    reader, children = read(tmp_path, xml)
+    assert reader.header.reference_date == date(2025, 3, 31)
+    assert children[0].identifiers.la_child_id == "C1"
+    assert children[0].episodes[0].referral_nfa is False
+
+
+def test_bom_no_declaration_comments_and_no_indentation(tmp_path):
+    xml = make_return(child(id="C1")).replace('<?xml version="1.0" encoding="UTF-8"?>\n', "")
+    xml = "\ufeff" + xml.replace("\n", "").replace("<Children>", "<Children><!-- exported -->")
+    _, children = read(tmp_path, xml.encode("utf-8"))
+    assert len(children) == 1
+
+
+def test_utf16_with_declaration_is_read(tmp_path):
+    xml = make_return(child(id="C1")).replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    _, children = read(tmp_path, xml.encode("utf-16"))
+    assert children[0].identifiers.la_child_id == "C1"
+
+
+def test_whitespace_is_trimmed_and_empty_means_absent(tmp_path):
+    _, [c] = read(tmp_path, make_return(child(id=" C1 ", upn="", former_upn="  ", sex=" M ")))
+    assert c.identifiers.la_child_id == "C1"
+    assert c.identifiers.upn is None and c.identifiers.former_upn is None
+    assert c.identifiers.sex == "M"
+    assert c.identifiers.source["UPN"].text is None  # written, but empty
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2025-03-31", date(2025, 3, 31)), (" 2025-03-31 ", date(2025, 3, 31)),
+    ("2025-02-30", None), ("31/03/2025", None), ("2025-3-31", None),
+    ("2025-03-31T00:00:00", None), ("20250331", None), ("２０２５-03-31", None),
+])
+def test_dates_are_strict(tmp_path, text, expected):
+    _, [c] = read(tmp_path, make_return(child(dob=text)))
+    assert c.identifiers.birth_date == expected
+
+
+def test_invalid_date_is_absent_for_rules_and_a_notice_with_its_line(validate):
+    report = validate(make_return(child(id="C1"), child(id="C2", dob="31/03/2015")))
+    [issue] = notices(report, "S02")
+    assert issue.child.la_child_id == "C2"
+    assert issue.fields == ["PersonBirthDate"]
+    assert issue.places[0].value == "31/03/2015"
+    assert issue.line == 6  # header line 3, <Children> 4, C1 on line 5, C2 on line 6
+
+
+@pytest.mark.parametrize("text, expected, notice", [
+    ("true", True, False), ("TRUE", True, False), (" 1 ", True, False), ("False", False, False),
+    ("0", False, False), ("yes", None, True), ("", None, False),
+])
+def test_booleans_follow_guide_1_11_2(validate, tmp_path, text, expected, notice):
+    xml = make_return(child(episode(nfa=text)))
+    _, [c] = read(tmp_path, xml)
+    assert c.episodes[0].referral_nfa is expected
+    assert bool(notices(validate(xml), "S04")) is notice
+
+
+def test_empty_groups_are_absent_but_a_group_with_an_empty_child_is_present(tmp_path):
+    xml = make_return(child(
+        episode("<Assessments/>", "<Section47>  <!-- none --> </Section47>",
+                "<Assessments><AssessmentActualStartDate/></Assessments>", "<CINPlanDates></CINPlanDates>"),
+        "<CINdetails/>",
+    ))
+    _, [c] = read(tmp_path, xml)
+    assert len(c.episodes) == 1
+    [ep] = c.episodes
+    assert len(ep.assessments) == 1 and ep.assessments[0].start_date is None
+    assert ep.assessments[0].is_open
+    assert ep.section47s == () and ep.cin_plans == ()
+    # positions count every element as written, so the path finds the element in the file
+    assert ep.assessments[0].path == "CINdetails[1]/Assessments[2]"
+
+
+def test_list_containers_drop_empty_values_and_keep_duplicates(tmp_path):
+    xml = make_return(child(episode(assessment(factors=("1A", "", "1A", " 2B "))),
+                            disabilities=("MOB", "", "MOB")))
+    _, [c] = read(tmp_path, xml)
+    assert c.characteristics.disabilities == ("MOB", "MOB")
+    assert c.episodes[0].assessments[0].factors == ("1A", "1A", "2B")
+
+
+def test_every_review_date_is_kept(tmp_path):
+    _, [c] = read(tmp_path, make_return(child(episode(cpp(reviews=("2024-08-01", "bad", "2024-11-01"))))))
+    plan = c.episodes[0].protection_plans[0]
+    assert [r.date for r in plan.reviews] == [date(2024, 8, 1), None, date(2024, 11, 1)]
+
+
+def test_previous_plans_integer(tmp_path, validate):
+    xml = make_return(child(episode(cpp(previous="1.5"))))
+    _, [c] = read(tmp_path, xml)
+    assert c.episodes[0].protection_plans[0].previous_plans is None
+    assert notices(validate(xml), "S05")
+    _, [c] = read(tmp_path, make_return(child(episode(cpp(previous=" +2 ")))))
+    assert c.episodes[0].protection_plans[0].previous_plans == 2
+
+
+def test_unknown_and_repeated_elements_are_notices_not_crashes(validate):
+    xml = make_return(child(id="C1", extra_identifiers="<GenderCurrent>1</GenderCurrent><Sex>F</Sex>",
+                            extra="<ProducerField>x</ProducerField>"))
+    report = validate(xml)
+    assert sorted(i.fields[0] for i in notices(report, "S01")) == ["GenderCurrent", "ProducerField"]
+    [repeated] = notices(report, "S03")
+    assert repeated.fields == ["Sex"]
+
+
+def test_the_first_of_a_repeated_value_is_used(tmp_path):
+    _, [c] = read(tmp_path, make_return(child(sex="M", extra_identifiers="<Sex>F</Sex>")))
+    assert c.identifiers.sex == "M"
+
+
+def test_value_element_holding_elements_is_absent(tmp_path, validate):
+    xml = make_return(child(upn=None, extra_identifiers="<UPN><x>H801200001001</x></UPN>"))
+    _, [c] = read(tmp_path, xml)
+    assert c.identifiers.upn is None
+    assert notices(validate(xml), "S06")
+
+
+def test_header_content_is_ignored_but_strays_are_noticed(validate):
+    head = header().replace("</Source>", "</Source><Content><CBDSLevels><CBDSLevel>CIN</CBDSLevel></CBDSLevels></Content>")
+    xml = make_return(child(), header_xml=head).replace("</Children>", "<Note>x</Note></Children>")
+    xml = xml.replace("</Message>", "<Trailer/></Message>")
+    report = validate(xml)
+    assert sorted(i.fields[0] for i in notices(report, "S01")) == ["Note", "Trailer"]
+
+
+def test_missing_header_falls_back_to_2025_03_31(validate):
+    report = validate(make_return(child(), header_xml=""))
+    assert report.reference_date == date(2025, 3, 31)
+    assert notices(report, "S07")
+
+
+def test_no_children_at_all(validate):
+    report = validate('<Message>' + header() + '<Children/></Message>')
+    assert report.children == 0 and "S01" not in codes(report)
+
+
+def test_children_are_streamed_and_numbered(tmp_path):
+    xml = make_return(*(child(id=f"C{n}") for n in range(1, 6)))
+    _, children = read(tmp_path, xml)
+    assert [c.ref.index for c in children] == [1, 2, 3, 4, 5]
+    assert [c.ref.la_child_id for c in children] == ["C1", "C2", "C3", "C4", "C5"]
+
+
+def test_escaped_text_is_read_as_text(tmp_path):
+    _, [c] = read(tmp_path, make_return(child(id="A&B")))
+    assert c.identifiers.la_child_id == "A&B"
+    assert el("X", "a<b") == "<X>a&lt;b</X>"
