@@ -1,0 +1,109 @@
+"""Benchmark: full validation against bare lxml parsing of the same file, in one run.
+
+    python benchmarks/bench.py                 # 10,000 and 50,000 children
+    python benchmarks/bench.py --children 200000 --repeat 1
+
+For each size it writes a clean synthetic return (seeded), then, interleaving the runs so that
+machine noise hits both alike, times
+  - bare parsing: `lxml.etree.iterparse(file)`, clearing each <Child> (the floor any streaming
+    validator pays), and
+  - full validation: `cin_validate.engine.validate_file(file)` with every registered rule,
+and reports the best of N runs of each and their ratio. Peak memory (max RSS) of each is
+measured in a fresh process so that one does not inherit the other's heap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+
+_CHILD_SCRIPT = r"""
+import json, resource, sys, time
+from lxml import etree
+mode, path = sys.argv[1], sys.argv[2]
+start = time.perf_counter()
+if mode == "parse":
+    for _event, element in etree.iterparse(path, events=("end",)):
+        if element.tag == "Child":
+            element.clear(keep_tail=True)
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+    extra = {}
+else:
+    from cin_validate.engine import validate_file
+    report = validate_file(path)
+    extra = {"errors": report.errors, "queries": report.queries, "notices": report.notices,
+             "rules_checked": len(report.rules_checked), "children": report.children}
+seconds = time.perf_counter() - start
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, **extra}))
+"""
+
+
+def ensure_return(children: int, seed: int, problems: float) -> Path:
+    from cin_validate.synthetic import write_return
+
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"return-{children}-seed{seed}-p{problems}.xml"
+    if not path.exists():
+        temporary = path.with_suffix(".tmp")
+        with open(temporary, "wb") as out:
+            write_return(out, children=children, seed=seed, problems=problems)
+        os.replace(temporary, path)
+    return path
+
+
+def measure(mode: str, path: Path) -> dict:
+    done = subprocess.run([sys.executable, "-c", _CHILD_SCRIPT, mode, str(path)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def bench(children: int, repeat: int, seed: int, problems: float) -> dict:
+    path = ensure_return(children, seed, problems)
+    parse_runs, validate_runs = [], []
+    for _ in range(repeat):  # interleaved
+        parse_runs.append(measure("parse", path))
+        validate_runs.append(measure("validate", path))
+    best_parse = min(parse_runs, key=lambda r: r["seconds"])
+    best_validate = min(validate_runs, key=lambda r: r["seconds"])
+    return {
+        "children": children, "file_mb": round(path.stat().st_size / 2**20, 1),
+        "parse_s": round(best_parse["seconds"], 3),
+        "validate_s": round(best_validate["seconds"], 3),
+        "ratio": round(best_validate["seconds"] / best_parse["seconds"], 2),
+        "children_per_s": round(children / best_validate["seconds"]),
+        "parse_peak_mb": round(best_parse["peak_mb"], 1),
+        "validate_peak_mb": round(max(r["peak_mb"] for r in validate_runs), 1),
+        "errors": best_validate["errors"], "queries": best_validate["queries"],
+        "notices": best_validate["notices"], "rules_checked": best_validate["rules_checked"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--children", type=int, nargs="+", default=[10_000, 50_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--problems", type=float, default=0.0,
+                        help="fraction of children with a deliberate fault (default: clean)")
+    args = parser.parse_args()
+    print(f"{'children':>9} {'MB':>6} {'parse s':>8} {'validate s':>10} {'ratio':>6} "
+          f"{'children/s':>10} {'peak MB (parse/validate)':>25} {'errors':>6} {'queries':>7} rules")
+    for children in args.children:
+        r = bench(children, args.repeat, args.seed, args.problems)
+        print(f"{r['children']:>9,} {r['file_mb']:>6} {r['parse_s']:>8} {r['validate_s']:>10} "
+              f"{r['ratio']:>6} {r['children_per_s']:>10,} "
+              f"{str(r['parse_peak_mb']) + ' / ' + str(r['validate_peak_mb']):>25} "
+              f"{r['errors']:>6} {r['queries']:>7} {r['rules_checked']}")
+
+
+if __name__ == "__main__":
+    main()
