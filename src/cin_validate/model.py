@@ -217,6 +217,11 @@ class Episode:
         """ReferralNFA is false; an episode whose flag is not given is neither."""
         return self.referral_nfa is False
 
+    @property
+    def closed_after_assessment(self) -> bool:
+        """ReasonForClosure is exactly RC8 or RC9 (case closed after assessment; guide B6)."""
+        return self.reason_for_closure in ("RC8", "RC9")
+
 
 @dataclass(frozen=True, slots=True)
 class ChildRef:

@@ -64,6 +64,11 @@ def at(node, *fields: str) -> tuple[Place, ...]:
     return tuple(places)
 
 
+def at_each(nodes: Iterable, *fields: str) -> tuple[Place, ...]:
+    """`at` for several nodes in turn, e.g. the absent end date of every open plan of an episode."""
+    return tuple(place for node in nodes for place in at(node, *fields))
+
+
 def found(node, *fields: str, detail: str | None = None) -> Finding:
     """The common case: one finding pointing at fields of one node."""
     return Finding(at(node, *fields), detail=detail)
