@@ -6,6 +6,7 @@ the fields it points at and its auto-OK note live here, as data.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +21,7 @@ else:  # pragma: no cover - Python 3.10
 DFE_RULE_FILES = ("group1-identifiers.toml", "group2-cin-details.toml",
                   "group3-assessments-cin-plans.toml", "group4-s47-cpp.toml")
 STRUCTURAL_FILE = "structural.toml"
+YONY_FILE = "yony.toml"  # the year-on-year checks of guide section 1.10, not among the 109 rules
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class RuleInfo:
     summary: str = ""
     auto_ok_note: str | None = None
     group: str = ""  # the catalogue file it comes from
+    threshold: int | None = None  # year-on-year checks: the percentage change that fires
 
     @property
     def is_dfe(self) -> bool:
@@ -46,7 +49,8 @@ def _read(filename: str) -> list[RuleInfo]:
     return [RuleInfo(code=e["code"], severity=e["severity"], module=e.get("module", ""),
                      message=e["message"], fields=tuple(e.get("fields", ())),
                      instance=e.get("instance", ""), summary=e.get("summary", ""),
-                     auto_ok_note=e.get("auto_ok_note"), group=group) for e in entries]
+                     auto_ok_note=e.get("auto_ok_note"), group=group,
+                     threshold=e.get("threshold")) for e in entries]
 
 
 @lru_cache(maxsize=1)
@@ -67,5 +71,23 @@ def structural_rules() -> dict[str, RuleInfo]:
     return {info.code: info for info in _read(STRUCTURAL_FILE)}
 
 
+@lru_cache(maxsize=1)
+def yony_rules() -> dict[str, RuleInfo]:
+    """The year-on-year checks YonY 01..07 (guide section 1.10), by code, in guide order."""
+    return {info.code: info for info in _read(YONY_FILE)}
+
+
+_YONY_CODE = re.compile(r"\s*yony\s*[-_]?\s*0*([1-9][0-9]?)\s*", re.IGNORECASE)
+
+
+def yony_code(text: str) -> str | None:
+    """The guide's spelling of a year-on-year code: "YONY03", "yony 3" -> "YonY 03"."""
+    match = _YONY_CODE.fullmatch(text)
+    return f"YonY {int(match[1]):02d}" if match else None
+
+
 def lookup(code: str) -> RuleInfo | None:
+    yony = yony_code(code)
+    if yony is not None:
+        return yony_rules().get(yony)
     return dfe_rules().get(code) or structural_rules().get(code)

@@ -10,6 +10,7 @@ Exit codes (documented in the README):
 
 from __future__ import annotations
 
+import json
 import sys
 import traceback
 
@@ -17,7 +18,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__, catalogue
+from . import __version__, catalogue, yony
 from .checks import implemented
 from .engine import CheckFailed, validate_file
 from .output import jsonfmt, terminal
@@ -42,10 +43,10 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-def _run(path: str, debug: bool) -> Report:
+def _run(path: str, debug: bool, **options) -> Report:
     """Validate, turning every failure into one line and a distinct exit code."""
     try:
-        return validate_file(path)
+        return validate_file(path, **options)
     except ReturnError as error:
         _fail(error.one_line(), EXIT_INVALID)
     except CheckFailed as error:
@@ -55,6 +56,50 @@ def _run(path: str, debug: bool) -> Report:
     except MemoryError:
         _fail(f"{path}: too large to validate in the memory available", EXIT_INVALID)
     raise AssertionError("unreachable")
+
+
+def _previous_options(command):
+    """--previous and --previous-counts: add the year-on-year checks YonY 01 to 07."""
+    command = click.option(
+        "--previous-counts", type=click.Path(dir_okay=False), metavar="LAST.json",
+        help="Last year's figures instead of its return: the JSON that "
+             "`cin-validate stats LAST.xml --format json` wrote.")(command)
+    return click.option(
+        "--previous", type=click.Path(dir_okay=False), metavar="LAST.xml",
+        help="Last year's return: add the year-on-year checks YonY 01 to 07 (guide 1.10), "
+             "queries that never fail the run.")(command)
+
+
+def _measure(path: str, option: str = "") -> yony.Measures:
+    """The headline measures of a return (no DfE rule runs); a failure is one line, exit 2."""
+    try:
+        return yony.measure_file(path)
+    except ReturnError as error:
+        _fail(f"{option}{error.one_line()}", EXIT_INVALID)
+    except MemoryError:
+        _fail(f"{option}{path}: too large to read in the memory available", EXIT_INVALID)
+    raise AssertionError("unreachable")
+
+
+def _run_year_on_year(path: str, debug: bool, previous: str | None,
+                      previous_counts: str | None) -> Report:
+    """`_run`, plus the YonY checks against last year's return or figures when given."""
+    if previous is None and previous_counts is None:
+        return _run(path, debug)
+    if previous is not None and previous_counts is not None:
+        _fail("give --previous or --previous-counts, not both", EXIT_INVALID)
+    if previous_counts is not None:
+        try:
+            last = yony.load_counts(previous_counts)
+        except yony.CountsError as error:
+            _fail(f"--previous-counts {error.one_line()}", EXIT_INVALID)
+    else:
+        last = _measure(previous, "--previous ")
+    counter = yony.MeasureCounter()
+    report = _run(path, debug, observe=counter.observe)
+    this = counter.finish(path, report.header, report.notices)
+    yony.apply(report, yony.compare(this, last))
+    return report
 
 
 @click.group(cls=_DefaultToValidate, context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,6 +113,8 @@ def main() -> None:
     cin-validate return.xml --details  ... with every issue by child
     cin-validate return.xml --format json --output report.json
     cin-validate notes return.xml      the auto-OK return-level notes alone
+    cin-validate return.xml --previous last-year.xml   ... with the year-on-year checks
+    cin-validate stats return.xml      the headline counts those checks compare
     cin-validate rules                 the rule catalogue
     cin-validate explain 8670Q         one rule
     """
@@ -82,9 +129,11 @@ def main() -> None:
 @click.option("--details", "-d", is_flag=True,
               help="List every issue by child (shows child IDs and the values as written).")
 @click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks of internal errors.")
-def validate(file: str, fmt: str, output: str | None, details: bool, debug: bool) -> None:
+@_previous_options
+def validate(file: str, fmt: str, output: str | None, details: bool, debug: bool,
+             previous: str | None, previous_counts: str | None) -> None:
     """Validate FILE and report errors, queries and the auto-OK notes."""
-    report = _run(file, debug)
+    report = _run_year_on_year(file, debug, previous, previous_counts)
     if fmt == "json":
         _emit(jsonfmt.render(report), output, file)
     elif output:
@@ -107,9 +156,10 @@ def _emit(text: str, output: str | None, source: str) -> None:
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--debug", is_flag=True, hidden=True)
-def notes(file: str, debug: bool) -> None:
+@_previous_options
+def notes(file: str, debug: bool, previous: str | None, previous_counts: str | None) -> None:
     """Print only the auto-OK return-level notes for FILE, ready to paste into COLLECT."""
-    report = _run(file, debug)
+    report = _run_year_on_year(file, debug, previous, previous_counts)
     for note in report.notes:
         click.echo(note)
     if not report.notes:
@@ -130,6 +180,8 @@ def list_rules() -> None:
     console = terminal.make_console()
     console.print(table)
     console.print(f"{len(done & rules.keys())} of {len(rules)} rules checked")
+    console.print()
+    console.print(terminal.yony_rules_table(catalogue.yony_rules()))
 
 
 @main.command()
@@ -147,9 +199,34 @@ def explain(code: str) -> None:
             ("Message", info.message), ("Checks", info.summary), ("One issue", info.instance),
             ("Fields", ", ".join(info.fields)),
             ("Checked here", "yes" if info.code in implemented() or not info.is_dfe else "no")]
+    if yony.is_year_on_year(info.code):
+        rows[-1] = ("Checked here", "yes, with --previous LAST.xml or --previous-counts LAST.json")
+        rows.append(("Threshold", f"a change of {info.threshold}% or more either way"))
     if info.auto_ok_note:
         rows.append(("Auto-OK note", info.auto_ok_note))
     for name, value in rows:
         if value:
             grid.add_row(name, Text(value))
     console.print(grid)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal",
+              show_default=True, help="How to write the measures; json is what "
+              "--previous-counts reads.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Write to this file (atomically) instead of standard output.")
+def stats(file: str, fmt: str, output: str | None) -> None:
+    """Count FILE's headline measures: what the year-on-year checks YonY 01 to 07 compare.
+
+    Keep `cin-validate stats RETURN.xml --format json -o counts.json` with each year's return:
+    next year, `cin-validate NEXT.xml --previous-counts counts.json` runs the checks.
+    """
+    measures = _measure(file)
+    if fmt == "json":
+        _emit(json.dumps(measures.to_dict(), ensure_ascii=False, indent=2) + "\n", output, file)
+    elif output:
+        _emit(terminal.render_stats_text(measures), output, file)
+    else:
+        terminal.render_stats(measures, terminal.make_console())

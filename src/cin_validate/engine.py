@@ -9,7 +9,7 @@ from . import catalogue
 from .checks import CHILD_CHECKS, RETURN_CHECKS
 from .checks.base import Context, Finding, Place
 from .dates import CensusPeriod
-from .model import ChildRef, Header
+from .model import Child, ChildRef, Header
 from .parse import ReturnReader, Structural
 from .report import Issue, Report
 
@@ -45,8 +45,13 @@ def _structural_issue(notice: Structural, child: ChildRef | None) -> Issue:
 
 
 def validate_file(path: str | os.PathLike, *, selection: Selection | None = None,
-                  on_child: Callable[[int], None] | None = None) -> Report:
-    """Validate one return; raises `parse.ReturnError` when the file cannot be validated."""
+                  on_child: Callable[[int], None] | None = None,
+                  observe: Callable[[Child, Context], None] | None = None) -> Report:
+    """Validate one return; raises `parse.ReturnError` when the file cannot be validated.
+
+    `observe`, when given, also sees each child with the rules' context as it streams (the
+    year-on-year measures are counted this way, in the same pass).
+    """
     selection = selection or Selection()
     rules = catalogue.dfe_rules()
     order = {code: position for position, code in enumerate(rules)}
@@ -89,6 +94,8 @@ def validate_file(path: str | os.PathLike, *, selection: Selection | None = None
                 check.observe(child)
             except Exception as error:
                 raise CheckFailed(code, ref) from error
+        if observe is not None:
+            observe(child, ctx)
         if on_child is not None:
             on_child(children)
 

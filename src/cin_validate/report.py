@@ -9,9 +9,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from .checks.base import Place
 from .model import ChildRef, Header
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .yony import Comparison
 
 SEVERITIES = ("error", "query", "notice")
 
@@ -74,6 +78,7 @@ class Report:
     rules_checked: tuple[str, ...] = ()  # DfE codes that ran
     rules_total: int = 0  # DfE codes in the catalogue
     notes: list[str] = field(default_factory=list)  # auto-OK return-level notes, exact text
+    year_on_year: Comparison | None = None  # with --previous / --previous-counts (yony.apply)
 
     @property
     def counts(self) -> Counter:
@@ -122,4 +127,8 @@ class Report:
             "notes": list(self.notes),
             "effective_reference_date": self.reference_date.isoformat(),
             "collection": {"collection": self.header.collection, "year": self.header.year},
+            # all seven YonY checks, fired or not; [] when no previous year was given
+            "year_on_year": ([result.to_dict() for result in self.year_on_year.results]
+                             if self.year_on_year else []),
+            "year_on_year_measures": self.year_on_year.to_dict() if self.year_on_year else None,
         }

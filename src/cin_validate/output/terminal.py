@@ -13,6 +13,7 @@ from rich.text import Text
 from ..codesets import codeset
 from ..dates import CensusPeriod
 from ..report import Report
+from ..yony import MEASURES, Measures
 
 _STYLE = {"error": "bold red", "query": "yellow", "notice": "cyan"}
 
@@ -91,6 +92,76 @@ def _details(report: Report) -> Table:
     return table
 
 
+def _year_on_year(report: Report) -> Table:
+    """All seven YonY checks, fired or not (guide section 1.10)."""
+    comparison = report.year_on_year
+    title = Text(f"Year-on-year checks against {comparison.last.file} (guide 1.10)")
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    for name in ("Code", "Measure", "Last year", "This year", "Change", "Threshold", "Result"):
+        table.add_column(name, no_wrap=name != "Measure",
+                         justify="right" if name in ("Last year", "This year", "Change",
+                                                     "Threshold") else "left")
+    labels = {measure.code: measure.label for measure in MEASURES}
+    for result in comparison.results:
+        verdict = (Text("query", style=_STYLE["query"]) if result.fires
+                   else Text("ok", style="green"))
+        if result.fires and result.last == 0:
+            verdict.append(" (last year 0)")
+        table.add_row(result.code, Text(labels[result.code]), f"{result.last:,}",
+                      f"{result.this:,}", result.change_text, f"{result.threshold}%", verdict)
+    return table
+
+
+def yony_rules_table(rules: dict) -> Table:
+    """The `rules` command's section for YonY 01 to 07 (not among the DfE's 109 rules)."""
+    table = Table(title="Year-on-year checks (guide section 1.10; run with --previous LAST.xml)",
+                  box=None, pad_edge=False, title_justify="left")
+    for name in ("Code", "Type", "Threshold", "Message"):
+        table.add_column(name, overflow="fold", no_wrap=name != "Message")
+    for code, info in rules.items():
+        table.add_row(code, info.severity, f"{info.threshold}%", Text(info.message))
+    return table
+
+
+def render_stats(measures: Measures, console: Console) -> None:
+    """`cin-validate stats`: the headline measures the YonY checks compare."""
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    la_name = codeset("la-codes").get(measures.la or "", "")
+    written = measures.reference_date or "(absent)"
+    effective = measures.effective_reference_date.isoformat()
+    for name, value in (
+            ("File", measures.file),
+            ("Local authority", " ".join(p for p in (measures.la or "(absent)", la_name) if p)),
+            ("Reference date", written if written == effective
+             else f"{written} (counted to {effective})"),
+            ("Census period", f"{measures.period_start.isoformat()} to "
+                              f"{measures.period_end.isoformat()}")):
+        facts.add_row(name, Text(value))
+    console.print(facts)
+    table = Table(title="Headline measures (guide 1.10)", box=box.SIMPLE_HEAD,
+                  title_justify="left")
+    table.add_column("Check", no_wrap=True)
+    table.add_column("Measure")
+    table.add_column("Key", no_wrap=True)
+    table.add_column("Count", justify="right")
+    for measure in MEASURES:
+        table.add_row(measure.code, Text(measure.label), measure.key,
+                      f"{measures.counts[measure.key]:,}")
+    console.print(table)
+    if measures.structural_notices:
+        console.print(Text(f"{measures.structural_notices} structural notice(s): values they "
+                           "spoil (an invalid date, say) are not counted. `cin-validate FILE` "
+                           "lists them.", style="dim"))
+
+
+def render_stats_text(measures: Measures) -> str:
+    buffer = io.StringIO()
+    render_stats(measures, Console(file=buffer, width=160, no_color=True, highlight=False))
+    return buffer.getvalue()
+
+
 def render(report: Report, console: Console, *, details: bool = False) -> None:
     console.print(Text("cin-validate · children in need census 2024 to 2025", style="bold"))
     console.print(_facts(report))
@@ -103,6 +174,10 @@ def render(report: Report, console: Console, *, details: bool = False) -> None:
         else:
             console.print(Text("Add --details to list every issue by child (shows child IDs and "
                                "values).", style="dim"))
+    if report.year_on_year is not None:
+        console.print(_year_on_year(report))
+        for warning in report.year_on_year.warnings:
+            console.print(Text(f"Warning: {warning}", style=_STYLE["query"]))
     if report.notes:
         body = Text("\n".join(report.notes))
         console.print(Panel(body, title="Return-level notes to paste into COLLECT (auto-OK)",
