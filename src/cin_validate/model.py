@@ -88,6 +88,29 @@ def overlaps(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
     return a is not None and b is not None and a[0] <= b[1] and b[0] <= a[1]
 
 
+def contains(span: tuple[date, date] | None, day: date | None) -> bool:
+    """`day` falls within the inclusive interval `span` ("on or between" its two ends)."""
+    return span is not None and day is not None and span[0] <= day <= span[1]
+
+
+def starting_within_others(items: tuple | list,
+                           reference_date: date) -> Iterator[tuple[object, list]]:
+    """Each item whose start date falls within another item's interval, with those others.
+
+    Items are anything with `start_date` and `interval(reference_date)` (S47 groups, plans,
+    assessments). "Another" is a different element, never an equal one (group 4 P3), so two
+    identical items each start within the other. Items without a valid start are skipped.
+    """
+    if len(items) < 2:
+        return
+    spans = [(item, item.interval(reference_date)) for item in items]
+    for item in items:
+        others = [other for other, span in spans
+                  if other is not item and contains(span, item.start_date)]
+        if others:
+            yield item, others
+
+
 @dataclass(frozen=True, slots=True)
 class Assessment:
     start_date: date | None = None
@@ -161,6 +184,16 @@ class Review:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewsGroup:
+    """One present <Reviews> element (at least one child element) and its review dates."""
+
+    reviews: tuple[Review, ...] = ()  # its CPPreviewDate elements, empty or invalid ones too
+    path: str = ""
+    line: int | None = None
+    source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class ProtectionPlan:
     """One <ChildProtectionPlans> group: a child protection plan."""
 
@@ -170,7 +203,7 @@ class ProtectionPlan:
     latest_category: str | None = None
     previous_plans: int | None = None  # NumberOfPreviousCPP when it is an integer
     reviews: tuple[Review, ...] = ()  # every CPPreviewDate of its <Reviews>, each separately
-    has_reviews_group: bool = False
+    review_groups: tuple[ReviewsGroup, ...] = ()  # each present <Reviews>, usually one
     path: str = ""
     line: int | None = None
     source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
@@ -268,4 +301,4 @@ class Child:
 
 
 Node = Union[Header, Identifiers, Characteristics, Child, Episode, Assessment, CINPlan,
-             Section47, ProtectionPlan, Review]
+             Section47, ProtectionPlan, ReviewsGroup, Review]

@@ -258,15 +258,17 @@ class _GroupReader:
         kwargs["source"].update(source)
 
     def _reviews(self, sub, path, kwargs) -> None:
-        reviews = list(kwargs.get("reviews", ()))
-        found = False
+        # An empty <Reviews/> is no group (rules README); one holding only unknown elements is
+        # present, and 8842Q reports its missing date.
+        if not _has_elements(sub):
+            return
+        reviews = []
         for review in sub:
             if not isinstance(review.tag, str):
                 continue
             if _local(review.tag) != "CPPreviewDate":
                 self.note("S01", path, review)
                 continue
-            found = True
             text = clean(review.text)
             value = parse_date(text)
             if value is None and text is not None:
@@ -274,8 +276,9 @@ class _GroupReader:
             review_path = f"{path}/CPPreviewDate[{len(reviews) + 1}]"
             reviews.append(model.Review(date=value, path=review_path, line=review.sourceline,
                                         source={"CPPreviewDate": Source(text, review.sourceline)}))
-        kwargs["reviews"] = tuple(reviews)
-        kwargs["has_reviews_group"] = kwargs.get("has_reviews_group", False) or found
+        group = model.ReviewsGroup(reviews=tuple(reviews), path=path, line=sub.sourceline)
+        kwargs["reviews"] = kwargs.get("reviews", ()) + group.reviews
+        kwargs["review_groups"] = kwargs.get("review_groups", ()) + (group,)
 
 
 def _refuse_hostile_prolog(path: str) -> str:
