@@ -64,9 +64,23 @@ class Identifiers:
 
 
 @dataclass(frozen=True, slots=True)
+class CodeItem:
+    """One non-empty value of a list container (a <Disability>, an <AssessmentFactors>).
+
+    A node of its own so that an issue can point at each element: `at(item, "Disability")`.
+    """
+
+    code: str
+    path: str = ""  # the container, e.g. "ChildCharacteristics/Disabilities[1]"
+    line: int | None = None
+    source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Characteristics:
     ethnicity: str | None = None
     disabilities: tuple[str, ...] = ()  # non-empty trimmed codes, duplicates kept
+    disability_items: tuple[CodeItem, ...] = ()  # the same values as nodes, to point at
     path: str = "ChildCharacteristics"
     line: int | None = None
     source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
@@ -117,6 +131,7 @@ class Assessment:
     internal_review_date: date | None = None
     authorisation_date: date | None = None
     factors: tuple[str, ...] = ()  # non-empty trimmed codes, duplicates kept
+    factor_items: tuple[CodeItem, ...] = ()  # the same values as nodes, to point at
     has_factors_group: bool = False  # a <FactorsIdentifiedAtAssessment> element was written
     path: str = ""
     line: int | None = None
@@ -278,6 +293,10 @@ class Child:
     path: str = ""
     line: int | None = None
     source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
+
+    def further_action_episodes(self) -> tuple[Episode, ...]:
+        """Episodes whose ReferralNFA is false: referrals going on to further action."""
+        return tuple(episode for episode in self.episodes if episode.is_further_action)
 
     def assessments(self) -> Iterator[tuple[Episode, Assessment]]:
         for episode in self.episodes:

@@ -157,10 +157,9 @@ class _GroupReader:
                 self.note("S01", path, sub, clean(sub.text) if not _has_elements(sub) else None)
         return kwargs
 
-    def codes(self, el, path: str, item: str) -> tuple[tuple[str, ...], dict[str, Source]]:
-        """The non-empty values of a list container such as <Disabilities>, duplicates kept."""
-        found: list[str] = []
-        source: dict[str, Source] = {}
+    def code_items(self, el, path: str, item: str) -> tuple[model.CodeItem, ...]:
+        """Each non-empty value of a list container such as <Disabilities>, with its line."""
+        found: list[model.CodeItem] = []
         for sub in el:
             if not isinstance(sub.tag, str):
                 continue
@@ -169,9 +168,9 @@ class _GroupReader:
                 continue
             text = clean(sub.text)
             if text is not None:
-                found.append(text)
-                source.setdefault(item, Source(text, sub.sourceline))
-        return tuple(found), source
+                found.append(model.CodeItem(text, path, sub.sourceline,
+                                            {item: Source(text, sub.sourceline)}))
+        return tuple(found)
 
     # -- one method per group -------------------------------------------------------------
 
@@ -219,9 +218,12 @@ class _GroupReader:
 
     def characteristics(self, el, path) -> model.Characteristics:
         def disabilities(sub, sub_path, kwargs):
-            codes, source = self.codes(sub, sub_path, "Disability")
-            kwargs["disabilities"] = kwargs.get("disabilities", ()) + codes
-            kwargs["source"].update(source)
+            items = self.code_items(sub, sub_path, "Disability")
+            kwargs["disabilities"] = kwargs.get("disabilities", ()) + tuple(i.code for i in items)
+            kwargs["disability_items"] = kwargs.get("disability_items", ()) + items
+            kwargs["source"].setdefault("Disabilities", Source(None, sub.sourceline))
+            if items:
+                kwargs["source"].setdefault("Disability", items[0].source["Disability"])
 
         kwargs = self.values(el, path, CHARACTERISTICS, {"Disabilities": disabilities})
         return model.Characteristics(path=path, line=el.sourceline, **kwargs)
@@ -252,10 +254,13 @@ class _GroupReader:
         kwargs_of_child.setdefault("episodes", []).append(episode)
 
     def _factors(self, sub, path, kwargs) -> None:
-        codes, source = self.codes(sub, path, "AssessmentFactors")
-        kwargs["factors"] = kwargs.get("factors", ()) + codes
+        items = self.code_items(sub, path, "AssessmentFactors")
+        kwargs["factors"] = kwargs.get("factors", ()) + tuple(i.code for i in items)
+        kwargs["factor_items"] = kwargs.get("factor_items", ()) + items
         kwargs["has_factors_group"] = True
-        kwargs["source"].update(source)
+        kwargs["source"].setdefault("FactorsIdentifiedAtAssessment", Source(None, sub.sourceline))
+        if items:
+            kwargs["source"].setdefault("AssessmentFactors", items[0].source["AssessmentFactors"])
 
     def _reviews(self, sub, path, kwargs) -> None:
         # An empty <Reviews/> is no group (rules README); one holding only unknown elements is

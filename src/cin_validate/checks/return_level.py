@@ -1,6 +1,170 @@
-"""Return-level checks over all children: duplicates and percentages (group 1)."""
+"""Return-level checks over all children: duplicates and percentages (group 1).
+
+Each keeps only small facts while the children stream past: for the duplicate rules the value
+with the child's reference and place, for the percentages a few counters.
+"""
 
 from __future__ import annotations
 
+from typing import Iterable
+
+from ..model import Child, ChildRef
+from .base import Context, Finding, Place, at
+from .characteristics import RECORDABLE_DISABILITIES, recorded_disabilities
+
+# How many other children a duplicate issue names, so k duplicates never print k * k names.
+_OTHERS_SHOWN = 5
+_UNKNOWN_SEX = "U"
+# 2886Q: fire above 2%, computed in integers (50 x M > N).
+_NO_SEX_LIMIT = 50
+# 2887Q: fewer than this many different codes fires.
+_DISABILITY_CODES_EXPECTED = 8
+
+
+def _counted(field: str, path: str = "ChildIdentifiers") -> Place:
+    """A field a return-level issue counts, with no child (and so no value or line)."""
+    return Place(path, field, None, None)
+
+
+class _SharedIdentifier:
+    """Children whose trimmed `field` of ChildIdentifiers equals another child's, exactly.
+
+    Absent values never take part; k children sharing a value give k issues.
+    """
+
+    field = ""
+    attribute = ""
+
+    def __init__(self, ctx: Context) -> None:
+        self.first: dict[str, tuple[ChildRef, tuple[Place, ...]]] = {}
+        self.shared: dict[str, list[tuple[ChildRef, tuple[Place, ...]]]] = {}
+
+    def observe(self, child: Child) -> None:
+        value = getattr(child.identifiers, self.attribute)
+        if value is None:
+            return
+        holder = (child.ref, at(child.identifiers, self.field))
+        first = self.first.setdefault(value, holder)
+        if first is not holder:
+            self.shared.setdefault(value, [first]).append(holder)
+
+    def finish(self) -> Iterable[Finding]:
+        for holders in self.shared.values():
+            for ref, places in holders:
+                yield Finding(places, child=ref, detail=self.others(ref, holders))
+
+    @staticmethod
+    def name(ref: ChildRef) -> str:
+        return ref.label
+
+    def others(self, ref: ChildRef, holders: list) -> str:
+        # Only the first few holders are looked at: k holders cost O(k), not O(k * k).
+        names = [self.name(other) for other, _ in holders[:_OTHERS_SHOWN + 1]
+                 if other is not ref][:_OTHERS_SHOWN]
+        more = len(holders) - 1 - len(names)
+        return f"also {', '.join(names)}" + (f" and {more} more" if more > 0 else "")
+
+
+class DuplicateUpn(_SharedIdentifier):
+    """1520: no two children have the same UPN (case-sensitive; FormerUPN plays no part).
+
+    Fails twice: C1 and C2 with `H801200001001`. Passes: `H801200001001` and `h801200001001`;
+    three children with no UPN.
+    """
+
+    field, attribute = "UPN", "upn"
+
+
+class DuplicateLaChildId(_SharedIdentifier):
+    """8510: no two children have the same LAchildID (case-sensitive).
+
+    Fails twice: two children `C123`. Passes: `C123` and `c123`; two children with no ID.
+    """
+
+    field, attribute = "LAchildID", "la_child_id"
+
+    @staticmethod
+    def name(ref: ChildRef) -> str:
+        return f"Child[{ref.index}]"  # their shared ID would not tell them apart
+
+
+class TooManyWithoutSex:
+    """2886Q: at most 2% of children (unborn ones not counted) have Sex absent or U.
+
+    Passes: 1 of 50. Fails: 2 of 50. Passes: 2 of 100, plus 5 unborn children with `U`.
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        self.children = 0
+        self.without_sex = 0
+
+    def observe(self, child: Child) -> None:
+        self.children += 1
+        ids = child.identifiers
+        # The DfE's "excluding unborns" leaves out anyone with an expected date of birth (G5).
+        if ids.expected_birth_date is None and ids.sex in (None, _UNKNOWN_SEX):
+            self.without_sex += 1
+
+    def finish(self) -> Iterable[Finding]:
+        m, n = self.without_sex, self.children
+        if _NO_SEX_LIMIT * m > n:
+            yield Finding((_counted("Sex"), _counted("ExpectedPersonBirthDate")),
+                          detail=f"{m} of {n} children ({100 * m / n:.2f}%)")
+
+
+class FewDisabilityCodes:
+    """2887Q: the return uses at least 8 different valid disability codes other than NONE.
+
+    Fails: `MOB HAND PC INC COMM LD HEAR` and any number of NONE. Passes: the same plus `VIS`.
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        self.used: set[str] = set()
+
+    def observe(self, child: Child) -> None:
+        if len(self.used) < _DISABILITY_CODES_EXPECTED:
+            self.used |= recorded_disabilities(child.characteristics)
+
+    def finish(self) -> Iterable[Finding]:
+        if len(self.used) < _DISABILITY_CODES_EXPECTED:
+            listed = [code for code in sorted(RECORDABLE_DISABILITIES) if code in self.used]
+            used = f"{len(listed)} code{'' if len(listed) == 1 else 's'} used"
+            yield Finding((_counted("Disability", "ChildCharacteristics/Disabilities"),),
+                          detail=f"{used}: {', '.join(listed) or 'none'}")
+
+
+class OnlyOneDisabilityPerChild:
+    """2888Q: some child with a disability has two or more different disability codes.
+
+    Fails: `[MOB]`, `[HAND]`, `[NONE]`; also `[MOB, MOB]`, `[HAND]`. Passes: add `[MOB, HAND]`.
+    Silent when no child has a code other than NONE.
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        self.with_one = 0
+        self.someone_has_several = False
+
+    def observe(self, child: Child) -> None:
+        if self.someone_has_several or not child.characteristics.disabilities:
+            return
+        count = len(recorded_disabilities(child.characteristics))
+        if count > 1:
+            self.someone_has_several = True
+        elif count == 1:
+            self.with_one += 1
+
+    def finish(self) -> Iterable[Finding]:
+        if self.with_one and not self.someone_has_several:
+            children = "1 child has" if self.with_one == 1 else f"{self.with_one} children have"
+            yield Finding((_counted("Disability", "ChildCharacteristics/Disabilities"),),
+                          detail=f"{children} one disability code, none has more")
+
+
 CHILD_CHECKS: dict = {}
-RETURN_CHECKS: dict = {}
+RETURN_CHECKS = {
+    "1520": DuplicateUpn,
+    "2886Q": TooManyWithoutSex,
+    "2887Q": FewDisabilityCodes,
+    "2888Q": OnlyOneDisabilityPerChild,
+    "8510": DuplicateLaChildId,
+}
