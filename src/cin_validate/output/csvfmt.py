@@ -1,0 +1,52 @@
+"""CSV for analysts: one row per issue, opening cleanly in Excel.
+
+UTF-8 with a byte-order mark (so Excel reads the encoding), every field quoted, CRLF line ends.
+Columns: Code, Severity, Message, Child ID, Fields, Values, Line, Detail, File. Fields and
+Values are "; "-separated, in the same order (a value that was not written is empty). Several
+files go into one table (the File column tells them apart); a file that could not be validated
+is one row with severity "unreadable" and the reason as its message.
+
+A cell that Excel would run as a formula (starting with =, +, @, a tab, or a - that does not
+start a number) is written with a leading apostrophe, as OWASP advises for CSV injection.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Sequence
+
+from ..report import Issue
+
+COLUMNS = ("Code", "Severity", "Message", "Child ID", "Fields", "Values", "Line", "Detail",
+           "File")
+_NUMBER = re.compile(r"-\d+(\.\d+)?$")
+
+
+def safe_cell(text: str) -> str:
+    if text and (text[0] in "=+@\t\r" or (text[0] == "-" and not _NUMBER.match(text))):
+        return "'" + text
+    return text
+
+
+def issue_row(issue: Issue, file: str) -> list[str]:
+    values = "; ".join(place.value or "" for place in issue.places)
+    return [issue.code, issue.severity, issue.message,
+            issue.child.label if issue.child else "", "; ".join(p.field for p in issue.places),
+            values if values.strip("; ") else "", str(issue.line or ""), issue.detail or "", file]
+
+
+def render(results: Sequence) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for result in results:
+        if result.report is None:
+            writer.writerow([safe_cell(cell) for cell in
+                             ("", result.verdict or "unreadable", result.error or "", "", "", "",
+                              str(result.line or ""), "", result.path)])
+            continue
+        for issue in result.report.issues:
+            writer.writerow([safe_cell(cell) for cell in issue_row(issue, result.report.file)])
+    return "\ufeff".encode("utf-8") + buffer.getvalue().encode("utf-8")

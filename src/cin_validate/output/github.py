@@ -1,0 +1,64 @@
+"""GitHub Actions workflow commands: one annotation per issue, at the line of the return.
+
+    ::error file=returns/cin.xml,line=12,title=1510::UPN invalid (...) [child C002; UPN]
+
+Errors are `::error`, queries `::warning`, structural notices `::notice`. CI logs are widely
+readable, so only codes, messages, fields, child IDs and lines are printed: never a value as
+written, and the report is first stripped of personal values (`privacy`), even in details.
+Escaping follows the workflow-command rules: `%`, CR and LF in the message; also `:` and `,`
+in properties (file, title).
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..privacy import without_personal_values
+from ..report import Issue, Report
+
+COMMAND = {"error": "error", "query": "warning", "notice": "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _command(kind: str, message: str, **properties) -> str:
+    props = ",".join(f"{name}={escape_property(str(value))}"
+                     for name, value in properties.items() if value is not None)
+    return f"::{kind} {props}::{escape_data(message)}" if props else f"::{kind}::{escape_data(message)}"
+
+
+def _message(issue: Issue) -> str:
+    where = [f"child {issue.child.label}" if issue.child else "return level"]
+    if issue.fields:
+        where.append(", ".join(issue.fields))
+    text = f"{issue.message} [{'; '.join(where)}]"
+    if issue.detail:
+        text += f" ({issue.detail})"
+    return text
+
+
+def render_report(report: Report) -> str:
+    report = without_personal_values(report)
+    lines = [_command(COMMAND.get(issue.severity, "notice"), _message(issue), file=report.file,
+                      line=issue.line, title=issue.code)
+             for issue in report.issues]
+    return "".join(line + "\n" for line in lines)
+
+
+def render(results: Sequence) -> str:
+    """Every file's annotations one after the other; a file that could not be read is one error."""
+    parts = []
+    for result in results:
+        if result.report is not None:
+            parts.append(render_report(result.report))
+        else:
+            parts.append(_command("error", result.error or "could not be validated",
+                                  file=result.path, line=result.line,
+                                  title="cannot validate") + "\n")
+    return "".join(parts)

@@ -1,0 +1,161 @@
+"""An Excel workbook for analysts (written with xlsxwriter): Summary, Issues, Rules, Notes.
+
+- Summary: one row per file (LA, reference date, children, errors, queries, verdict...);
+- Issues: one row per issue, the CSV's columns, with a frozen header row and an autofilter;
+- Rules: each rule checked or fired, its count of issues and its message;
+- Notes: the auto-OK return-level notes to paste into COLLECT.
+Several files make one workbook; the File column tells them apart. Every text is written as
+a string (never as a formula), whatever it starts with.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from typing import Sequence
+
+import xlsxwriter
+
+from .. import __version__, catalogue
+from ..codesets import codeset
+from ..dates import CensusPeriod
+from .csvfmt import COLUMNS, issue_row
+
+SHEETS = ("Summary", "Issues", "Rules", "Notes")
+SUMMARY_COLUMNS = ("File", "LA", "LA name", "Reference date", "Census period", "Children",
+                   "Episodes", "Errors", "Queries", "Notices", "Rules checked", "Verdict",
+                   "Why not validated")
+RULE_COLUMNS = ("Code", "Severity", "Module", "Issues", "Files", "Checked", "Message",
+                "Auto-OK note")
+_WIDTHS = {"Code": 8, "Severity": 9, "Message": 70, "Child ID": 16, "Fields": 34, "Values": 28,
+           "Line": 7, "Detail": 30, "File": 28, "Module": 20, "Issues": 8, "Files": 7,
+           "Checked": 8, "Auto-OK note": 60, "LA": 5, "LA name": 18, "Reference date": 14,
+           "Census period": 24, "Children": 9, "Episodes": 9, "Errors": 7, "Queries": 8,
+           "Notices": 8, "Rules checked": 12, "Verdict": 12, "Why not validated": 50,
+           "Note": 120}
+_NUMERIC = {"Line", "Issues", "Files", "Children", "Episodes", "Errors", "Queries", "Notices",
+            "Rules checked"}
+
+
+def _info(code: str):
+    info = catalogue.lookup(code)
+    if info is None and hasattr(catalogue, "yony_rules"):
+        info = catalogue.yony_rules().get(code)
+    return info
+
+
+class _Book:
+    def __init__(self, buffer: io.BytesIO):
+        self.book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                                 "strings_to_urls": False,
+                                                 "strings_to_numbers": False})
+        self.book.set_properties({"title": "cin-validate report", "creator": "cin-validate",
+                                  "comments": f"cin-validate {__version__}"})
+        fmt = self.book.add_format
+        self.head = fmt({"bold": True, "bg_color": "#1F3A5F", "font_color": "#FFFFFF",
+                         "border": 1, "valign": "top"})
+        self.title = fmt({"bold": True, "font_size": 14})
+        self.wrap = fmt({"text_wrap": True, "valign": "top"})
+        self.top = fmt({"valign": "top"})
+        self.severity = {"error": fmt({"font_color": "#B42318", "bold": True, "valign": "top"}),
+                         "query": fmt({"font_color": "#B54708", "bold": True, "valign": "top"}),
+                         "notice": fmt({"font_color": "#175CD3", "valign": "top"}),
+                         "fail": fmt({"font_color": "#B42318", "bold": True}),
+                         "pass": fmt({"font_color": "#067647", "bold": True}),
+                         "unreadable": fmt({"font_color": "#B42318", "bold": True}),
+                         "internal error": fmt({"font_color": "#B42318", "bold": True})}
+
+    def table(self, name: str, columns: Sequence[str], rows: list[list], *, first_row: int = 0,
+              wrap: Sequence[str] = ()) -> None:
+        sheet = self.book.add_worksheet(name)
+        for col, column in enumerate(columns):
+            sheet.set_column(col, col, _WIDTHS.get(column, 14),
+                             self.wrap if column in wrap else self.top)
+            sheet.write_string(first_row, col, column, self.head)
+        for r, row in enumerate(rows, start=first_row + 1):
+            for col, (column, value) in enumerate(zip(columns, row)):
+                if value is None or value == "":
+                    continue
+                if column in _NUMERIC and isinstance(value, int):
+                    sheet.write_number(r, col, value)
+                else:
+                    style = self.severity.get(value) if column in ("Severity", "Verdict") else None
+                    sheet.write_string(r, col, str(value), style or (
+                        self.wrap if column in wrap else self.top))
+        sheet.freeze_panes(first_row + 1, 0)
+        sheet.autofilter(first_row, 0, first_row + max(len(rows), 1), len(columns) - 1)
+        self.sheet = sheet
+
+
+def _summary_rows(results: Sequence) -> list[list]:
+    rows = []
+    la_names = codeset("la-codes")
+    for result in results:
+        report = result.report
+        if report is None:
+            rows.append([result.path, None, None, None, None, None, None, None, None, None, None,
+                         result.verdict, result.error])
+            continue
+        period = CensusPeriod(report.reference_date)
+        rows.append([report.file, report.la or "", la_names.get(report.la or "", ""),
+                     report.header.reference_date_text or "",
+                     f"{period.start.isoformat()} to {period.end.isoformat()}",
+                     report.children, report.episodes, report.errors, report.queries,
+                     report.notices, len(report.rules_checked), result.verdict, ""])
+    return rows
+
+
+def _rule_rows(results: Sequence) -> list[list]:
+    counts: dict[str, int] = {}
+    files: dict[str, int] = {}
+    checked: dict[str, None] = {}
+    seen_messages: dict[str, tuple[str, str]] = {}
+    for report in (r.report for r in results if r.report is not None):
+        checked.update(dict.fromkeys(report.rules_checked))
+        for code, severity, message, count in report.by_rule():
+            counts[code] = counts.get(code, 0) + count
+            files[code] = files.get(code, 0) + 1
+            seen_messages.setdefault(code, (severity, message))
+    order = {code: i for i, code in enumerate([*catalogue.dfe_rules(),
+                                              *catalogue.structural_rules()])}
+    codes = sorted(dict.fromkeys([*counts, *checked]),
+                   key=lambda code: (counts.get(code, 0) == 0, order.get(code, len(order)), code))
+    rows = []
+    for code in codes:
+        info = _info(code)
+        severity, message = seen_messages.get(code, (info.severity if info else "",
+                                                     info.message if info else ""))
+        rows.append([code, severity, info.module if info else "", counts.get(code, 0),
+                     files.get(code, 0), "yes" if code in checked else "", message,
+                     (info.auto_ok_note or "") if info else ""])
+    return rows
+
+
+def render(results: Sequence) -> bytes:
+    buffer = io.BytesIO()
+    book = _Book(buffer)
+    validated = [r.report for r in results if r.report is not None]
+
+    book.table("Summary", SUMMARY_COLUMNS, _summary_rows(results), first_row=3,
+               wrap=("Why not validated",))
+    summary = book.sheet
+    summary.write_string(0, 0, "cin-validate: children in need census 2024 to 2025", book.title)
+    errors = sum(r.errors for r in validated)
+    queries = sum(r.queries for r in validated)
+    summary.write_string(1, 0, f"{len(results)} file{'s' * (len(results) != 1)}, "
+                         f"{sum(r.children for r in validated):,} children, {errors:,} errors, "
+                         f"{queries:,} queries. Written {datetime.now():%Y-%m-%d %H:%M} by "
+                         f"cin-validate {__version__}.")
+
+    issue_rows = []
+    for report in validated:
+        for issue in report.issues:
+            row: list = issue_row(issue, report.file)
+            row[6] = issue.line if issue.line else None
+            issue_rows.append(row)
+    book.table("Issues", COLUMNS, issue_rows, wrap=("Message", "Detail"))
+    book.table("Rules", RULE_COLUMNS, _rule_rows(results), wrap=("Message", "Auto-OK note"))
+    notes = [[report.file, note] for report in validated for note in report.notes]
+    book.table("Notes", ("File", "Note"), notes, wrap=("Note",))
+    book.book.close()
+    return buffer.getvalue()

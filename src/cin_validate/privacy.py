@@ -1,0 +1,138 @@
+"""Personal data in reports: redaction, done once as a transformation of the `Report`.
+
+Two transformations, both returning a new report that every format then draws as usual:
+
+- `redact(report, pseudonyms)` (`--redact`): every child ID becomes a stable pseudonym and every
+  value that identifies a person (UPN, former UPN, dates of birth, expected birth and death, and
+  any unknown element inside <ChildIdentifiers>) becomes "[redacted]";
+- `without_personal_values(report)`: the same values dropped, child IDs kept. The CI formats
+  (`github`, `junit`) draw from it always, because CI logs are widely readable.
+
+A pseudonym is `anon-` and the first 12 hex digits of HMAC-SHA256(key, child ID). The key is
+given with `--redact-key` (the same child gets the same pseudonym in every run with that key)
+or drawn at random once per run (the same child gets the same pseudonym in every format and
+every file of that run, and no one can undo it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import re
+import secrets
+
+from .checks.base import Place
+from .model import ChildRef
+from .report import Issue, Report
+
+REDACTED = "[redacted]"
+
+# Values that identify a person: never shown under --redact, never in CI formats.
+PERSONAL_FIELDS = frozenset({"UPN", "FormerUPN", "PersonBirthDate", "ExpectedPersonBirthDate",
+                             "PersonDeathDate"})
+CHILD_ID_FIELD = "LAchildID"
+# Inside <ChildIdentifiers>, only these values may be shown as written (with the child ID);
+# anything else there, known or not (a misspelt <UPN>, a producer's <NHSNumber>), is dropped.
+SAFE_IDENTIFIER_FIELDS = frozenset({"Sex", "UPNunknown"})
+_TOKEN = re.compile(r"[^\s,;()\[\]]+")
+
+
+class Pseudonyms:
+    """Child ID -> pseudonym, the same for the same ID for the life of this object."""
+
+    def __init__(self, key: str | bytes | None = None):
+        if key is None:
+            key = secrets.token_bytes(32)
+        self._key = key.encode("utf-8") if isinstance(key, str) else key
+        self._seen: dict[str, str] = {}
+
+    def __call__(self, child_id: str) -> str:
+        pseudonym = self._seen.get(child_id)
+        if pseudonym is None:
+            digest = hmac.new(self._key, child_id.encode("utf-8"), hashlib.sha256).hexdigest()
+            pseudonym = self._seen[child_id] = f"anon-{digest[:12]}"
+        return pseudonym
+
+
+def _is_personal(place: Place) -> bool:
+    if place.field in PERSONAL_FIELDS:
+        return True
+    return (place.path.split("[", 1)[0].split("/", 1)[0] == "ChildIdentifiers"
+            and place.field not in SAFE_IDENTIFIER_FIELDS and place.field != CHILD_ID_FIELD)
+
+
+class _Transform:
+    def __init__(self, report: Report, pseudonyms: Pseudonyms | None):
+        self.pseudonyms = pseudonyms
+        # Whatever the report quotes that must not be shown, to scrub it from free text too.
+        self.replacements: dict[str, str] = {}
+        for issue in report.issues:
+            for place in issue.places:
+                if place.value and _is_personal(place):
+                    self.replacements[place.value] = REDACTED
+            if pseudonyms is not None:
+                for child_id in self._child_ids(issue):
+                    self.replacements[child_id] = pseudonyms(child_id)
+
+    @staticmethod
+    def _child_ids(issue: Issue):
+        if issue.child is not None and issue.child.la_child_id:
+            yield issue.child.la_child_id
+        for place in issue.places:
+            if place.field == CHILD_ID_FIELD and place.value:
+                yield place.value
+
+    def text(self, text: str | None) -> str | None:
+        """Free text (an issue's detail) with every quoted personal value and child ID replaced.
+
+        Matched token by token (cut at spaces, commas, semicolons and brackets), so that the
+        cost does not grow with the number of children and an ID "100" leaves "1000" alone.
+        """
+        if not text or not self.replacements:
+            return text
+        return _TOKEN.sub(self._token, text)
+
+    def _token(self, match: re.Match) -> str:
+        token = match.group(0)
+        if token in self.replacements:
+            return self.replacements[token]
+        stripped = token.rstrip(".:")
+        if stripped != token and stripped in self.replacements:
+            return self.replacements[stripped] + token[len(stripped):]
+        return token
+
+    def place(self, place: Place) -> Place:
+        if place.value is None:
+            return place
+        if _is_personal(place):
+            return dataclasses.replace(place, value=REDACTED)
+        if place.field == CHILD_ID_FIELD and self.pseudonyms is not None:
+            return dataclasses.replace(place, value=self.pseudonyms(place.value))
+        if place.value in self.replacements:  # e.g. a referral date equal to a date of birth
+            return dataclasses.replace(place, value=self.replacements[place.value])
+        return place
+
+    def child(self, child: ChildRef | None) -> ChildRef | None:
+        if child is None or child.la_child_id is None or self.pseudonyms is None:
+            return child
+        return dataclasses.replace(child, la_child_id=self.pseudonyms(child.la_child_id))
+
+    def issue(self, issue: Issue) -> Issue:
+        return dataclasses.replace(issue, child=self.child(issue.child),
+                                   places=tuple(self.place(place) for place in issue.places),
+                                   detail=self.text(issue.detail))
+
+    def report(self, report: Report) -> Report:
+        return dataclasses.replace(report, issues=[self.issue(issue) for issue in report.issues],
+                                   notes=list(report.notes))
+
+
+def redact(report: Report, pseudonyms: Pseudonyms) -> Report:
+    """The report with pseudonyms for child IDs and no value that identifies a person."""
+    return _Transform(report, pseudonyms).report(report)
+
+
+def without_personal_values(report: Report) -> Report:
+    """The report with no value that identifies a person; child IDs kept (CI formats)."""
+    return _Transform(report, None).report(report)
