@@ -1,27 +1,39 @@
 """The command line: `cin-validate FILE`, `notes`, `rules`, `explain`.
 
-Exit codes (documented in the README):
-  0  validated, no errors (queries and notices allowed)
-  1  validated, at least one error
-  2  the file could not be validated (not XML, truncated, hostile, wrong root, unreadable), or
-     the command line was wrong
+Exit codes (documented in the README; decided in `policy`):
+  0  validated, and nothing fails the policy (`--fail-on error`, the default: no errors;
+     queries, structural notices and year-on-year queries never fail it)
+  1  validated, and something fails the policy (`--fail-on error|query|never`)
+  2  a file could not be validated (not XML, truncated, hostile, wrong root, unreadable), or
+     the command line or configuration was wrong; with several files, the others are still
+     validated and reported
   3  an internal error in cin-validate itself (please report it)
+With several files the exit code is the worst file's.
+
+`validate` reads its options in three steps, each in its own function: `_settings` (command
+line over configuration file), the validation itself (one file in-process, several through
+`batch`), and `_write` (the chosen format, drawn by `output.formats`).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
 import traceback
+from dataclasses import dataclass
 
 import click
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__, catalogue, yony
+from . import __version__, batch, catalogue, config, policy, privacy, yony
 from .checks import implemented
-from .engine import CheckFailed, validate_file
-from .output import jsonfmt, terminal
+from .engine import CheckFailed, Selection, validate_file
+from .output import formats, progress, terminal
+from .selection import SelectionError
+from .selection import resolve as resolve_selection
 from .output.files import OutputError, write_atomic
 from .parse import ReturnError
 from .report import Report
@@ -82,10 +94,13 @@ def _measure(path: str, option: str = "") -> yony.Measures:
 
 
 def _run_year_on_year(path: str, debug: bool, previous: str | None,
-                      previous_counts: str | None) -> Report:
-    """`_run`, plus the YonY checks against last year's return or figures when given."""
+                      previous_counts: str | None, **options) -> Report:
+    """`_run`, plus the YonY checks against last year's return or figures when given.
+
+    `options` go to `engine.validate_file` (`selection`, `on_child`).
+    """
     if previous is None and previous_counts is None:
-        return _run(path, debug)
+        return _run(path, debug, **options)
     if previous is not None and previous_counts is not None:
         _fail("give --previous or --previous-counts, not both", EXIT_INVALID)
     if previous_counts is not None:
@@ -96,7 +111,7 @@ def _run_year_on_year(path: str, debug: bool, previous: str | None,
     else:
         last = _measure(previous, "--previous ")
     counter = yony.MeasureCounter()
-    report = _run(path, debug, observe=counter.observe)
+    report = _run(path, debug, observe=counter.observe, **options)
     this = counter.finish(path, report.header, report.notices)
     yony.apply(report, yony.compare(this, last))
     return report
@@ -120,27 +135,189 @@ def main() -> None:
     """
 
 
+def _validate_options(command):
+    """The options of `validate` (formats, policy, rules, privacy, files), as --help lists them."""
+    options = [
+        click.option("--format", "fmt", type=click.Choice(formats.FORMATS), default=None,
+                     help="How to write the report  [default: from --output's extension, "
+                          "else the configuration file's, else terminal]"),
+        click.option("--output", "-o", type=click.Path(dir_okay=False), multiple=True,
+                     help="Write the report to this file, atomically, instead of standard "
+                          "output; .json .xml (junit) .csv .xlsx .html .txt pick the format. "
+                          "Repeat it for several formats from one run."),
+        click.option("--fail-on", type=click.Choice(policy.FAIL_ON), default=None,
+                     help="What makes the exit code 1: errors, errors or queries, or never  "
+                          "[default: error]"),
+        click.option("--select", multiple=True, metavar="CODES",
+                     help="Run only these rules: codes or prefixes, comma-separated "
+                          "(--select 85,1510)."),
+        click.option("--ignore", multiple=True, metavar="CODES",
+                     help="Do not run these rules (--ignore 8670Q,8675Q); S01... hides "
+                          "structural notices."),
+        click.option("--redact", is_flag=True,
+                     help="Child IDs become pseudonyms; UPNs and dates of birth and death are "
+                          "left out, in every format."),
+        click.option("--redact-key", envvar="CIN_VALIDATE_REDACT_KEY", metavar="KEY",
+                     help="Key making --redact pseudonyms the same in every run (implies "
+                          "--redact; or set CIN_VALIDATE_REDACT_KEY)."),
+        click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                     help="Files validated in parallel  [default: the number of cores]"),
+        click.option("--quiet", "-q", is_flag=True,
+                     help="No progress bar; in the terminal, only the counts and the verdict."),
+        click.option("--details", "-d", is_flag=True,
+                     help="List every issue by child (shows child IDs and the values as "
+                          "written)."),
+        click.option("--config", "config_file", type=click.Path(dir_okay=False),
+                     help="Settings from this file, not the cin-validate.toml or "
+                          "pyproject.toml found beside the return."),
+        click.option("--no-config", is_flag=True, help="Use no configuration file."),
+        click.option("--debug", is_flag=True, hidden=True,
+                     help="Show tracebacks of internal errors."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal",
-              show_default=True, help="How to write the report.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False),
-              help="Write the report to this file (atomically) instead of standard output.")
-@click.option("--details", "-d", is_flag=True,
-              help="List every issue by child (shows child IDs and the values as written).")
-@click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks of internal errors.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(), metavar="FILE...")
+@_validate_options
 @_previous_options
-def validate(file: str, fmt: str, output: str | None, details: bool, debug: bool,
-             previous: str | None, previous_counts: str | None) -> None:
-    """Validate FILE and report errors, queries and the auto-OK notes."""
-    report = _run_year_on_year(file, debug, previous, previous_counts)
-    if fmt == "json":
-        _emit(jsonfmt.render(report), output, file)
-    elif output:
-        _emit(terminal.render_text(report, details=details), output, file)
+def validate(files: tuple[str, ...], fmt: str | None, output: tuple[str, ...],
+             fail_on: str | None,
+             select: tuple[str, ...], ignore: tuple[str, ...], redact: bool,
+             redact_key: str | None, jobs: int | None, quiet: bool, details: bool,
+             config_file: str | None, no_config: bool, debug: bool, previous: str | None,
+             previous_counts: str | None) -> None:
+    """Validate each FILE (a folder means its .xml files) and report errors, queries and the
+    auto-OK notes; with several files, one summary table and the worst verdict's exit code."""
+    ctx = click.get_current_context()
+    if redact_key and ctx.get_parameter_source("redact_key") is click.core.ParameterSource.COMMANDLINE:
+        redact = True
+    run = _settings(files, fmt=fmt, output=output, fail_on=fail_on, select=select,
+                    ignore=ignore, config_file=config_file, no_config=no_config)
+    if run.several and (previous or previous_counts):
+        _fail("--previous compares one return with last year's: give one file", EXIT_INVALID)
+    show = progress.wanted(run.paths, quiet=quiet)
+    if run.several:
+        results = _validate_many(run, jobs=jobs or os.cpu_count() or 1, show=show, debug=debug)
     else:
-        terminal.render(report, terminal.make_console(), details=details)
-    sys.exit(EXIT_ERRORS if report.errors else EXIT_OK)
+        path, start = run.paths[0], time.perf_counter()
+        with progress.bar(run.paths, enabled=show, per_child=True) as bar:
+            on_child = (lambda count: bar.child(path, count)) if bar else None
+            report = _run_year_on_year(path, debug, previous, previous_counts,
+                                       selection=run.selection, on_child=on_child)
+        results = [batch.FileResult(path, report, seconds=time.perf_counter() - start)]
+    results = batch.judge(results, run.fail_on)
+    if redact:
+        pseudonyms = privacy.Pseudonyms(redact_key if redact_key else None)
+        for result in results:
+            if result.report is not None:
+                result.report = privacy.redact(result.report, pseudonyms)
+    _write(run, results, details=details, quiet=quiet, redacted=redact)
+    sys.exit(batch.exit_code(results))
+
+
+@dataclass
+class _Run:
+    """What one `validate` run does, once the command line and the configuration are merged."""
+
+    paths: list[str]
+    several: bool  # several files given (or a folder): JSON is a list, a summary table is shown
+    targets: list[tuple[str | None, str]]  # (output file or None for stdout, format)
+    fail_on: str
+    selection: Selection
+
+
+def _settings(files: tuple[str, ...], *, fmt, output, fail_on, select, ignore, config_file,
+              no_config) -> _Run:
+    """The command line over the configuration file over the defaults; bad ones exit 2."""
+    paths = batch.expand(files)
+    if not paths:
+        _fail(f"no .xml file in {', '.join(files)}", EXIT_INVALID)
+    try:
+        settings = config.for_files(list(files), config_file, enabled=not no_config)
+    except config.ConfigError as error:
+        _fail(str(error), EXIT_INVALID)
+    targets = _targets(fmt, output, settings.get("format"))
+    if targets[0] == (None, "xlsx") and sys.stdout.isatty():
+        _fail("xlsx is a binary format: give --output FILE.xlsx", EXIT_INVALID)
+    try:
+        selection = resolve_selection(select or settings.get("select", ()),
+                                      ignore or settings.get("ignore", ()))
+    except SelectionError as error:
+        _fail(str(error), EXIT_INVALID)
+    several = len(files) > 1 or any(os.path.isdir(path) for path in files)
+    return _Run(paths, several, targets,
+                fail_on or settings.get("fail-on") or policy.DEFAULT_FAIL_ON, selection)
+
+
+def _targets(fmt: str | None, outputs: tuple[str, ...], configured: str | None):
+    """Where each rendering goes: --format, else the extension, else the configuration file.
+
+    Several --output files each take the format of their extension, all from the same run (so
+    --redact gives each child the same pseudonym in all of them).
+    """
+    if len(outputs) <= 1:
+        output = outputs[0] if outputs else None
+        return [(output, fmt or formats.for_output(output) or configured or "terminal")]
+    if fmt:
+        _fail("--format goes with one --output; with several, each file's extension picks its "
+              "format", EXIT_INVALID)
+    targets = []
+    for output in outputs:
+        chosen = formats.for_output(output)
+        if chosen is None:
+            _fail(f"--output {output}: the extension does not say which format (use "
+                  f"{', '.join(formats.EXTENSIONS)})", EXIT_INVALID)
+        targets.append((output, chosen))
+    if len({os.path.abspath(output) for output in outputs}) < len(outputs):
+        _fail("the same --output file is given twice", EXIT_INVALID)
+    return targets
+
+
+def _validate_many(run: _Run, *, jobs: int, show: bool, debug: bool) -> list[batch.FileResult]:
+    """Every file, in parallel when `jobs` > 1; a file that fails is reported, not fatal."""
+    per_child = min(jobs, len(run.paths)) == 1
+    with progress.bar(run.paths, enabled=show, per_child=per_child) as bar:
+        results = batch.validate_all(run.paths, selection=run.selection, jobs=jobs,
+                                     on_child=bar.child if bar and per_child else None,
+                                     on_done=bar.file_done if bar else None)
+    for result in results:
+        if result.error:
+            hint = " (run with --debug for details)" if result.internal and not debug else ""
+            click.echo(f"cin-validate: error: {result.error}{hint}", err=True)
+            if debug and result.trace:
+                click.echo(result.trace, err=True)
+    return results
+
+
+def _write(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: bool,
+           redacted: bool) -> None:
+    """Draw the results in each chosen format to the terminal, standard output or a file."""
+    for output, fmt in run.targets:
+        if fmt == "terminal" and output is None:
+            console = terminal.make_console()
+            if run.several:
+                terminal.render_many(results, console, details=details, quiet=quiet,
+                                     fail_on=run.fail_on)
+            elif quiet:
+                terminal.render_brief(results[0].report, console, run.fail_on)
+            else:
+                terminal.render(results[0].report, console, details=details,
+                                fail_on=run.fail_on)
+            continue
+        data = formats.render(fmt, results, several=run.several, fail_on=run.fail_on,
+                              details=details, quiet=quiet, redacted=redacted)
+        if output is None:
+            stream = click.get_binary_stream("stdout")
+            stream.write(data)
+            stream.flush()
+            continue
+        try:
+            write_atomic(output, data, protect=tuple(run.paths))
+        except OutputError as error:
+            _fail(str(error), EXIT_INVALID)
 
 
 def _emit(text: str, output: str | None, source: str) -> None:

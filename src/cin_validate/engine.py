@@ -29,7 +29,10 @@ def context_for(header: Header | None) -> Context:
 
 
 class Selection:
-    """Which DfE rules run: all by default."""
+    """Which DfE rules run and which structural notices show: all by default.
+
+    `selection.resolve` builds one from `--select` / `--ignore` patterns.
+    """
 
     def __init__(self, codes: Iterable[str] | None = None):
         self.codes = frozenset(codes) if codes is not None else None
@@ -83,7 +86,8 @@ def validate_file(path: str | os.PathLike, *, selection: Selection | None = None
         episodes += len(child.episodes)
         ref = child.ref
         for notice in notices:
-            issues.append(_structural_issue(notice, ref))
+            if notice.code in selection:  # `--ignore S01` hides a structural notice
+                issues.append(_structural_issue(notice, ref))
         for code, check in child_checks:
             try:
                 issues.extend(issue(code, finding, ref) for finding in check(child, ctx))
@@ -105,7 +109,8 @@ def validate_file(path: str | os.PathLike, *, selection: Selection | None = None
             issues.extend(issue(code, finding, None) for finding in check.finish())
         except Exception as error:
             raise CheckFailed(code, None) from error
-    issues.extend(_structural_issue(notice, None) for notice in reader.header_notices)
+    issues.extend(_structural_issue(notice, None) for notice in reader.header_notices
+                  if notice.code in selection)
 
     # Return-level issues first, then by child and the catalogue's order of rules.
     issues.sort(key=lambda i: (i.child.index if i.child else 0, order.get(i.code, len(order)),

@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from .. import policy
 from ..codesets import codeset
 from ..dates import CensusPeriod
 from ..report import Report
@@ -162,7 +163,8 @@ def render_stats_text(measures: Measures) -> str:
     return buffer.getvalue()
 
 
-def render(report: Report, console: Console, *, details: bool = False) -> None:
+def render(report: Report, console: Console, *, details: bool = False,
+           fail_on: str = policy.DEFAULT_FAIL_ON) -> None:
     console.print(Text("cin-validate · children in need census 2024 to 2025", style="bold"))
     console.print(_facts(report))
     console.print()
@@ -184,14 +186,81 @@ def render(report: Report, console: Console, *, details: bool = False) -> None:
                             title_align="left", box=box.ASCII if not console.is_terminal else box.ROUNDED))
         console.print(Text("Paste them only after checking every record the query names. "
                            "`cin-validate notes FILE` prints them alone.", style="dim"))
-    verdict = (Text("FAIL: the return has errors", style="bold red") if report.errors
-               else Text("PASS: no errors", style="bold green"))
-    console.print(verdict)
+    console.print(verdict_line(report, fail_on))
 
 
-def render_text(report: Report, *, details: bool = False) -> str:
+def verdict_line(report: Report, fail_on: str = policy.DEFAULT_FAIL_ON) -> Text:
+    """PASS or FAIL under the exit policy (`--fail-on`), saying what made it fail."""
+    failing = policy.failing(report, fail_on)
+    if not failing:
+        passed = {"error": "PASS: no errors", "query": "PASS: no errors or queries",
+                  "never": "PASS (--fail-on never)"}[fail_on]
+        return Text(passed, style="bold green")
+    kinds = sorted({issue.severity for issue in failing}, key=policy.FAIL_ON.index)
+    words = {"error": "errors", "query": "queries"}
+    return Text(f"FAIL: the return has {' and '.join(words[k] for k in kinds)}"
+                + (" (--fail-on query)" if fail_on == "query" else ""), style="bold red")
+
+
+def render_summary(results, console: Console) -> None:
+    """One row per file: the table shown after validating several returns."""
+    table = Table(title="Summary", box=box.SIMPLE_HEAD, title_justify="left")
+    for name in ("File", "LA", "Children", "Errors", "Queries", "Verdict"):
+        table.add_column(name, overflow="fold",
+                         justify="right" if name in ("Children", "Errors", "Queries") else "left")
+    style = {policy.PASS: "bold green", policy.FAIL: "bold red", policy.UNREADABLE: "bold red",
+             policy.INTERNAL: "bold red"}
+    for result in results:
+        report = result.report
+        cells = ([report.la or "", f"{report.children:,}", f"{report.errors:,}",
+                  f"{report.queries:,}"] if report else ["", "", "", ""])
+        table.add_row(Text(result.path), *cells,
+                      Text(result.verdict, style=style.get(result.verdict, "")))
+    console.print(table)
+    for result in results:
+        if result.report is None:
+            console.print(Text(f"{result.verdict}: {result.error}", style="red"))
+    counts = {word: sum(r.verdict == word for r in results) for word in style}
+    console.print(Text(", ".join(f"{n} {word}" for word, n in counts.items() if n)
+                       + f" of {len(results)} files"))
+
+
+def render_brief(report: Report, console: Console,
+                 fail_on: str = policy.DEFAULT_FAIL_ON) -> None:
+    """`--quiet`: the counts and the verdict on one line."""
+    line = Text(f"{report.file}: ")
+    line.append_text(_summary(report))
+    line.append("  ")
+    line.append_text(verdict_line(report, fail_on))
+    console.print(line)
+
+
+def render_text(report: Report, *, details: bool = False,
+                fail_on: str = policy.DEFAULT_FAIL_ON, quiet: bool = False) -> str:
     """The same report as plain text, for a file."""
     buffer = io.StringIO()
     console = Console(file=buffer, width=160, no_color=True, highlight=False)
-    render(report, console, details=details)
+    if quiet:
+        render_brief(report, console, fail_on)
+    else:
+        render(report, console, details=details, fail_on=fail_on)
     return buffer.getvalue()
+
+
+def render_many_text(results, *, details: bool = False, quiet: bool = False,
+                     fail_on: str = policy.DEFAULT_FAIL_ON) -> str:
+    """Several files as plain text: each report (unless quiet), then the summary table."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=160, no_color=True, highlight=False)
+    render_many(results, console, details=details, quiet=quiet, fail_on=fail_on)
+    return buffer.getvalue()
+
+
+def render_many(results, console: Console, *, details: bool = False, quiet: bool = False,
+                fail_on: str = policy.DEFAULT_FAIL_ON) -> None:
+    if not quiet:
+        for result in results:
+            if result.report is not None:
+                render(result.report, console, details=details, fail_on=fail_on)
+                console.rule(style="dim")
+    render_summary(results, console)

@@ -1,0 +1,139 @@
+"""Validate several returns: expand folders, run them in parallel, keep going past bad files.
+
+Each file gives a `FileResult`: its report, or the one-line reason it could not be validated.
+With more than one file and `jobs` > 1 the files are validated in worker processes
+(`concurrent.futures.ProcessPoolExecutor`); with one file or `jobs=1` in this process.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from . import policy
+from .engine import CheckFailed, Selection, validate_file
+from .parse import ReturnError
+from .report import Report
+
+
+@dataclass
+class FileResult:
+    path: str
+    report: Report | None = None
+    error: str | None = None  # one line: why the file could not be validated
+    line: int | None = None  # where in the file it could not be read, when known
+    internal: bool = False  # the error is a bug in cin-validate, not in the file
+    trace: str | None = None  # the traceback of an internal error (shown with --debug)
+    verdict: str = ""  # set by `judge`: policy.PASS, FAIL, UNREADABLE or INTERNAL
+    seconds: float = 0.0  # wall time spent validating it
+
+    @property
+    def ok(self) -> bool:
+        return self.report is not None
+
+
+def expand(paths: Sequence[str]) -> list[str]:
+    """Files as given, and each folder's `*.xml` files (not its subfolders), sorted; no repeats.
+
+    A path that does not exist is kept: it is reported as unreadable with the others.
+    """
+    files: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            found = sorted(str(p) for p in Path(path).iterdir()
+                           if p.suffix.lower() == ".xml" and p.is_file())
+            files.extend(found)
+        else:
+            files.append(path)
+    seen: set[str] = set()
+    unique = []
+    for path in files:
+        key = os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def validate_one(path: str, selection: Selection | None = None,
+                 on_child: Callable[[int], None] | None = None) -> FileResult:
+    """Validate one file; every failure becomes a `FileResult` with its reason."""
+    start = time.perf_counter()
+    result = _validate_one(path, selection, on_child)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _validate_one(path: str, selection: Selection | None,
+                  on_child: Callable[[int], None] | None) -> FileResult:
+    try:
+        return FileResult(path, validate_file(path, selection=selection, on_child=on_child))
+    except ReturnError as error:
+        return FileResult(path, error=error.one_line(), line=error.line)
+    except CheckFailed as error:
+        trace = "".join(traceback.format_exception(error.__cause__ or error))
+        return FileResult(path, error=f"{path}: {error}", internal=True, trace=trace)
+    except MemoryError:
+        return FileResult(path, error=f"{path}: too large to validate in the memory available")
+    except Exception as error:  # a bug: keep the other files going, exit 3 at the end
+        trace = "".join(traceback.format_exception(error))
+        return FileResult(path, error=f"{path}: internal error: {type(error).__name__}: {error}",
+                          internal=True, trace=trace)
+
+
+def _worker(path: str, selection: Selection | None) -> FileResult:
+    return validate_one(path, selection)
+
+
+def validate_all(paths: Sequence[str], *, selection: Selection | None = None, jobs: int = 1,
+                 on_child: Callable[[str, int], None] | None = None,
+                 on_done: Callable[[FileResult], None] | None = None) -> list[FileResult]:
+    """Validate every file; results in the order given.
+
+    `on_child(path, n)` is called as children stream, only in this process (`jobs=1`);
+    `on_done(result)` as each file is finished, in any order.
+    """
+    results: list[FileResult] = []
+    jobs = max(1, min(jobs, len(paths)))
+    if jobs == 1:
+        for path in paths:
+            callback = (lambda n, path=path: on_child(path, n)) if on_child else None
+            result = validate_one(path, selection, callback)
+            if on_done:
+                on_done(result)
+            results.append(result)
+        return results
+    done: dict[str, FileResult] = {}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(_worker, path, selection): path for path in paths}
+        for future in as_completed(futures):
+            path = futures[future]
+            try:
+                result = future.result()
+            except Exception as error:  # the worker died (killed, out of memory)
+                result = FileResult(path, error=f"{path}: the worker validating it failed: "
+                                    f"{type(error).__name__}: {error}", internal=True)
+            if on_done:
+                on_done(result)
+            done[path] = result
+    return [done[path] for path in paths]
+
+
+def judge(results: Sequence[FileResult], fail_on: str) -> list[FileResult]:
+    """Set each result's verdict under the exit policy; returns the same results."""
+    for result in results:
+        result.verdict = policy.verdict(result.report, fail_on, internal=result.internal)
+    return list(results)
+
+
+def exit_code(results: Sequence[FileResult]) -> int:
+    return policy.exit_code(result.verdict for result in results)
+
+
+def reports(results: Sequence[FileResult]) -> Iterator[Report]:
+    return (result.report for result in results if result.report is not None)

@@ -1,0 +1,112 @@
+"""Defaults for `cin-validate FILE` from a configuration file; the command line wins.
+
+Looked for beside the (first) validated file, then in each folder above it, the first found:
+
+- `cin-validate.toml`, with the keys at the top level (or under `[tool.cin-validate]`);
+- `pyproject.toml` with a `[tool.cin-validate]` table (one without it is passed over).
+
+    [tool.cin-validate]
+    fail-on = "query"               # error | query | never
+    select = ["8", "1510"]          # or "8,1510"
+    ignore = ["8670Q", "8675Q"]
+    format = "junit"                # terminal | json | github | junit | csv | xlsx | html
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+CONFIG_NAMES = ("cin-validate.toml", "pyproject.toml")
+
+# key -> (what it holds, for messages; the allowed values or None for a list of patterns)
+KEYS: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    "fail-on": ("one of", ("error", "query", "never")),
+    "select": ("rule codes or prefixes", None),
+    "ignore": ("rule codes or prefixes", None),
+    "format": ("one of", ("terminal", "json", "github", "junit", "csv", "xlsx", "html")),
+}
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass
+class Config:
+    path: str | None = None  # the file the settings came from, None when there is none
+    values: dict = field(default_factory=dict)
+
+    def get(self, key: str, default=None):
+        return self.values.get(key, default)
+
+
+def _table(path: Path) -> dict | None:
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read: {error.strerror}") from None
+    table = data.get("tool", {}).get("cin-validate")
+    if path.name == "cin-validate.toml" and table is None:
+        table = {key: value for key, value in data.items() if key != "tool"}
+    return table
+
+
+def find(start: str | os.PathLike) -> Path | None:
+    """The configuration file that applies to a return in (or the folder) `start`."""
+    folder = Path(start).resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for directory in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            candidate = directory / name
+            if candidate.is_file():
+                if name == "pyproject.toml" and _table(candidate) is None:
+                    continue
+                return candidate
+    return None
+
+
+def load(path: str | os.PathLike) -> Config:
+    """Read and check one configuration file."""
+    path = Path(path)
+    table = _table(path) or {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.cin-validate] must be a table")
+    values: dict = {}
+    for key, value in table.items():
+        if key not in KEYS:
+            raise ConfigError(f"{path}: unknown setting {key!r} (known: {', '.join(KEYS)})")
+        kind, allowed = KEYS[key]
+        if allowed is None:
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{path}: {key} must be a list of {kind}")
+        elif value not in allowed:
+            raise ConfigError(f"{path}: {key} must be {kind} {', '.join(allowed)}, "
+                              f"not {value!r}")
+        values[key] = value
+    return Config(str(path), values)
+
+
+def for_files(paths: list[str], explicit: str | None = None, *, enabled: bool = True) -> Config:
+    """The configuration for a run: `--config FILE`, else the one found beside the first file."""
+    if explicit:
+        if not os.path.isfile(explicit):
+            raise ConfigError(f"{explicit}: no such configuration file")
+        return load(explicit)
+    if not enabled or not paths:
+        return Config()
+    found = find(paths[0])
+    return load(found) if found else Config()

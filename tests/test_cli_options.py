@@ -1,0 +1,292 @@
+"""The options of `cin-validate FILE...`: exit policy, rule selection, configuration files,
+several files in parallel, output files, the progress bar's conditions."""
+
+import json
+import os
+from datetime import date
+
+import pytest
+from builders import assessment, child, episode, make_return
+from output_helpers import PROBLEMS, problems_report, run
+from rich.console import Console
+
+from cin_validate import catalogue, policy
+from cin_validate.checks import CHILD_CHECKS
+from cin_validate.checks.base import Place
+from cin_validate.model import ChildRef, Header
+from cin_validate.output import progress
+from cin_validate.report import Issue, Report
+from cin_validate.selection import resolve
+
+# Eight disability codes keep the return-level query 2887Q quiet in one-child returns.
+CODES = ("AUT", "BEH", "COMM", "CON", "DDA", "HAND", "HEAR", "INC")
+
+
+def write(tmp_path, name, xml):
+    path = tmp_path / name
+    path.write_text(xml)
+    return path
+
+
+@pytest.fixture
+def notice_only(tmp_path):
+    return write(tmp_path, "notice.xml", make_return(child(id="N1", extra="<Odd/>",
+                                                           disabilities=CODES)))
+
+
+@pytest.fixture
+def query_only(tmp_path):
+    return write(tmp_path, "query.xml", make_return(child(
+        episode(assessment(start="2024-11-04", auth=None, factors=None)), id="Q1",
+        disabilities=CODES)))
+
+
+def summary(path, *args):
+    result = run(path, "--format", "json", "--no-config", *args)
+    return result.exit_code, json.loads(result.stdout)
+
+
+# --- the exit policy -----------------------------------------------------------------------
+
+def test_fail_on_error_query_never(query_only, notice_only):
+    report = problems_report()
+    assert report.errors and report.queries  # the fixture has both
+    assert run(PROBLEMS, "-q", "--no-config").exit_code == 1
+    assert run(PROBLEMS, "-q", "--fail-on", "query").exit_code == 1
+    assert run(PROBLEMS, "-q", "--fail-on", "never").exit_code == 0
+
+    code, data = summary(query_only)
+    assert (data["summary"]["errors"], data["summary"]["queries"]) == (0, 1)
+    assert code == 0
+    assert summary(query_only, "--fail-on", "query")[0] == 1
+    assert summary(query_only, "--fail-on", "never")[0] == 0
+
+
+def test_structural_notices_never_fail(notice_only):
+    code, data = summary(notice_only, "--fail-on", "query")
+    assert data["summary"]["notices"] == 1 and data["summary"]["errors"] == 0
+    assert data["summary"]["queries"] == 0
+    assert code == 0
+
+
+def test_year_on_year_queries_never_count_for_the_exit_policy():
+    def issue(code, severity):
+        return Issue(code, severity, "m", None, ())
+
+    report = Report("f", Header(), date(2025, 3, 31),
+                    issues=[issue("YonY 01", "query"), issue("YonY 02", "error"),
+                            issue("S01", "notice")])
+    assert not any(policy.counts_for_exit(i) for i in report.issues)
+    assert policy.verdict(report, "query") == policy.PASS
+    report.issues.append(issue("8670Q", "query"))
+    assert policy.verdict(report, "query") == policy.FAIL
+    assert policy.verdict(report, "error") == policy.PASS
+
+
+def test_terminal_verdict_follows_the_policy(query_only):
+    assert "PASS" in run(query_only, "--no-config").stdout
+    out = run(query_only, "--fail-on", "query", "--no-config").stdout
+    assert "FAIL: the return has queries (--fail-on query)" in out
+
+
+# --- --select and --ignore -----------------------------------------------------------------
+
+def test_ignore_codes_and_rules_checked_follow_the_selection():
+    code, data = summary(PROBLEMS, "--ignore", "8670Q,8675Q")
+    codes = {i["code"] for i in data["issues"]}
+    assert not codes & {"8670Q", "8675Q"}
+    assert data["summary"]["rules_checked"] == len(catalogue.dfe_rules()) - 2
+    assert "8670Q" in {i.code for i in problems_report().issues}
+
+
+def test_select_a_family_keeps_structural_notices_unless_ignored():
+    _, data = summary(PROBLEMS, "--select", "85")
+    codes = {i["code"] for i in data["issues"]}
+    assert codes and all(c.startswith("85") or c.startswith("S") for c in codes)
+    assert {"S01", "S02"} <= codes
+    expected = [c for c in catalogue.dfe_rules() if c.startswith("85")]
+    assert data["summary"]["rules_checked"] == len(expected)
+    _, data = summary(PROBLEMS, "--select", "85", "--ignore", "S01", "--ignore", "8525q")
+    codes = {i["code"] for i in data["issues"]}
+    assert "S01" not in codes and "8525Q" not in codes and "S02" in codes
+
+
+def test_selection_patterns():
+    assert resolve().codes is None
+    chosen = resolve(["1510,85"], ["8530Q"]).codes
+    assert "1510" in chosen and "8500" in chosen and "8530Q" not in chosen and "1520" not in chosen
+
+
+def test_unknown_pattern_is_a_usage_error():
+    result = run(PROBLEMS, "--ignore", "9999Z")
+    assert result.exit_code == 2 and "9999Z" in result.stderr
+
+
+# --- configuration files -------------------------------------------------------------------
+
+def test_cin_validate_toml_beside_the_file_and_the_command_line_wins(tmp_path):
+    path = write(tmp_path, "r.xml", PROBLEMS.read_text())
+    (tmp_path / "cin-validate.toml").write_text('fail-on = "never"\nignore = ["8670Q"]\n'
+                                                'format = "json"\n')
+    result = run(path)
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)  # format from the file
+    assert "8670Q" not in {i["code"] for i in data["issues"]}
+    assert run(path, "--fail-on", "error").exit_code == 1
+    assert "8670Q" in {i["code"] for i in json.loads(run(path, "--ignore", "S01").stdout)["issues"]}
+    assert run(path, "--no-config", "-q").exit_code == 1
+
+
+def test_pyproject_table_in_a_folder_above(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.cin-validate]\nfail-on = "query"\n'
+                                             'select = "15"\n')
+    sub = tmp_path / "returns" / "2025"
+    sub.mkdir(parents=True)
+    (sub / "pyproject.toml").write_text('[project]\nname = "other"\n')  # no table: passed over
+    path = write(sub, "r.xml", PROBLEMS.read_text())
+    result = run(path, "--format", "json")
+    data = json.loads(result.stdout)
+    assert {i["code"] for i in data["issues"] if i["severity"] != "notice"} <= {
+        c for c in catalogue.dfe_rules() if c.startswith("15")}
+    assert result.exit_code == 1
+
+
+def test_bad_configuration_is_exit_2(tmp_path):
+    path = write(tmp_path, "r.xml", PROBLEMS.read_text())
+    (tmp_path / "cin-validate.toml").write_text('fail_on = "never"\n')
+    result = run(path)
+    assert result.exit_code == 2 and "unknown setting 'fail_on'" in result.stderr
+    (tmp_path / "cin-validate.toml").write_text('fail-on = "sometimes"\n')
+    assert run(path).exit_code == 2
+    assert run(path, "--config", tmp_path / "missing.toml").exit_code == 2
+
+
+# --- several files -------------------------------------------------------------------------
+
+def test_several_files_json_list_summary_and_worst_exit(tmp_path, notice_only, query_only):
+    folder = tmp_path / "month"
+    folder.mkdir()
+    write(folder, "a.xml", PROBLEMS.read_text())
+    write(folder, "b.XML", make_return(child(id="B1", disabilities=CODES)))
+    (folder / "notes.txt").write_text("not a return")
+    result = run(notice_only, query_only, folder, "--format", "json", "--no-config", "-j", "1")
+    data = json.loads(result.stdout)
+    assert [os.path.basename(d["file"]) for d in data] == ["notice.xml", "query.xml", "a.xml",
+                                                           "b.XML"]
+    assert [d["verdict"] for d in data] == ["pass", "pass", "fail", "pass"]
+    assert result.exit_code == 1
+    assert all("summary" in d and "issues" in d for d in data)
+
+    table = run(notice_only, folder, "--no-config", "-j", "1", "-q").stdout
+    for column in ("File", "LA", "Children", "Errors", "Queries", "Verdict"):
+        assert column in table
+    assert "1 fail" in table and "2 pass" in table
+
+
+def test_an_unreadable_file_is_reported_and_the_others_still_validated(tmp_path, notice_only):
+    broken = write(tmp_path, "broken.xml", "<Message><Children><Child>")
+    missing = tmp_path / "missing.xml"
+    result = run(notice_only, broken, missing, PROBLEMS, "--format", "json", "--no-config",
+                 "--fail-on", "never")
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert [d["verdict"] for d in data] == ["pass", "unreadable", "unreadable", "pass"]
+    assert data[1]["error"] and data[2]["error"].endswith("no such file")
+    assert data[3]["summary"]["children"] == problems_report().children
+    assert "broken.xml" in result.stderr and "missing.xml" in result.stderr
+
+
+def test_jobs_in_parallel_give_the_same_reports(tmp_path):
+    files = []
+    for n in range(4):
+        files.append(write(tmp_path, f"r{n}.xml", PROBLEMS.read_text()))
+    one = json.loads(run(*files, "--format", "json", "-j", "1", "--no-config").stdout)
+    two = json.loads(run(*files, "--format", "json", "-j", "2", "--no-config").stdout)
+    assert one == two and len(one) == 4
+
+
+def test_an_internal_error_in_one_file_is_exit_3_and_the_others_still_run(tmp_path, monkeypatch,
+                                                                          notice_only):
+    def broken(child, ctx):
+        if child.ref.la_child_id == "BOOM":
+            raise ZeroDivisionError("bug")
+        return ()
+
+    monkeypatch.setitem(CHILD_CHECKS, "8500", broken)
+    boom = write(tmp_path, "boom.xml", make_return(child(id="BOOM", disabilities=CODES)))
+    result = run(boom, notice_only, "--format", "json", "-j", "1", "--no-config")
+    assert result.exit_code == 3
+    data = json.loads(result.stdout)
+    assert [d["verdict"] for d in data] == ["internal error", "pass"]
+    assert "8500" in result.stderr and "--debug" in result.stderr
+
+
+def test_previous_with_several_files_is_a_usage_error(notice_only):
+    result = run(notice_only, PROBLEMS, "--previous", PROBLEMS)
+    assert result.exit_code == 2
+
+
+# --- output files --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, start", [("r.json", b"{"), ("r.xml", b"<?xml"),
+                                         ("r.csv", b"\xef\xbb\xbf"), ("r.xlsx", b"PK"),
+                                         ("r.html", b"<!DOCTYPE html>"),
+                                         ("r.txt", b"cin-validate")])
+def test_output_extension_picks_the_format(tmp_path, name, start):
+    out = tmp_path / name
+    result = run(PROBLEMS, "--output", out, "--no-config")
+    assert result.stdout == "" and result.exit_code == 1
+    assert out.read_bytes().startswith(start)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".cin-validate-")]
+
+
+def test_format_wins_over_the_extension_and_never_over_the_input(tmp_path):
+    out = tmp_path / "report.txt"
+    run(PROBLEMS, "--output", out, "--format", "json", "--no-config")
+    assert json.loads(out.read_text())["summary"]
+    copy = write(tmp_path, "copy.xml", PROBLEMS.read_text())
+    result = run(copy, "--output", copy, "--no-config")
+    assert result.exit_code == 2 and "refusing to overwrite" in result.stderr
+    assert copy.read_text() == PROBLEMS.read_text()
+
+
+# --- the progress bar ----------------------------------------------------------------------
+
+def test_progress_bar_only_for_a_person_at_a_terminal_with_a_large_file(tmp_path, monkeypatch):
+    big = tmp_path / "big.xml"
+    big.write_bytes(b"<Child></Child>" * (progress.LARGE_FILE // 15 + 1))
+    small = PROBLEMS
+    tty = Console(force_terminal=True, stderr=True)
+    pipe = Console(force_terminal=False, stderr=True)
+    monkeypatch.delenv("CI", raising=False)
+    assert progress.wanted([big], quiet=False, console=tty)
+    assert not progress.wanted([small], quiet=False, console=tty)
+    assert not progress.wanted([big], quiet=True, console=tty)
+    assert not progress.wanted([big], quiet=False, console=pipe)
+    monkeypatch.setenv("CI", "true")
+    assert not progress.wanted([big], quiet=False, console=tty)
+    assert progress.estimate_children(str(big)) == progress.LARGE_FILE // 15 + 1
+
+
+def test_issue_places_survive_pickling_for_worker_processes():
+    import pickle
+
+    report = problems_report()
+    again = pickle.loads(pickle.dumps(report))
+    assert again.to_dict() == report.to_dict()
+    assert Place("p", "f", "v", 1) == pickle.loads(pickle.dumps(Place("p", "f", "v", 1)))
+    assert ChildRef(1, "x", 2) == pickle.loads(pickle.dumps(ChildRef(1, "x", 2)))
+
+
+def test_progress_bar_follows_children_and_files(tmp_path):
+    from cin_validate import batch
+
+    path = str(PROBLEMS)
+    with progress.bar([path], enabled=True, per_child=True) as bar:
+        result = batch.validate_one(path, on_child=lambda n: bar.child(path, n))
+        bar.file_done(result)
+        assert bar.totals[path] == problems_report().children
+    with progress.bar([path, path], enabled=True, per_child=False) as bar:
+        bar.file_done(result)
+        bar.file_done(result)
+        assert bar.progress.tasks[0].completed == 2

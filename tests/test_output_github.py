@@ -1,0 +1,66 @@
+"""`--format github`: one workflow command per issue, at the right line, escaped, no values."""
+
+import re
+
+from output_helpers import PROBLEMS, PROBLEMS_TEXT, personal_values, problems_report, run
+
+from cin_validate.output import github
+
+# ::error file=F,line=N,title=T::message  (properties: no raw ":" or ",")
+COMMAND = re.compile(r"^::(error|warning|notice) (file=[^,:]+(?:,line=\d+)?,title=[^,:]+)::(.*)$")
+
+
+def parse(line: str) -> tuple[str, dict, str]:
+    match = COMMAND.match(line)
+    assert match, f"not a workflow command: {line!r}"
+    props = dict(part.split("=", 1) for part in match.group(2).split(","))
+    return match.group(1), props, match.group(3)
+
+
+def test_one_command_per_issue_with_the_right_kind_code_and_line():
+    report = problems_report()
+    result = run(PROBLEMS, "--format", "github")
+    assert result.exit_code == (1 if report.errors else 0)
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(report.issues)
+    kinds = {"error": "error", "query": "warning", "notice": "notice"}
+    file_lines = PROBLEMS_TEXT.splitlines()
+    for line, issue in zip(lines, report.issues):
+        kind, props, message = parse(line)
+        assert kind == kinds[issue.severity]
+        assert props["title"] == issue.code
+        assert props["file"] == str(PROBLEMS)
+        assert int(props.get("line", 0)) == (issue.line or 0)
+        assert issue.message.split(":")[0] in message.replace("%3A", ":")
+        if issue.child:
+            assert f"child {issue.child.label}" in message
+        # the line points at the element the issue names, when the file wrote it
+        written = [place for place in issue.places if place.value is not None]
+        if written:
+            assert f"<{written[0].field}>" in file_lines[issue.line - 1]
+    # the fixture gives errors, warnings and notices alike
+    assert {parse(line)[0] for line in lines} == {"error", "warning", "notice"}
+
+
+def test_no_value_as_written_in_the_annotations():
+    out = run(PROBLEMS, "--format", "github").stdout
+    for value in personal_values():
+        assert value not in out
+    assert "maybe" not in out  # a ReferralNFA value: CI formats print no values at all
+
+
+def test_escaping_follows_the_workflow_command_rules():
+    assert github.escape_data("50% done\r\nnext") == "50%25 done%0D%0Anext"
+    assert github.escape_property("a:b,c%") == "a%3Ab%2Cc%25"
+    line = github._command("error", "x: y, z\n", file="dir,1/a:b.xml", line=3, title="T")
+    assert line == "::error file=dir%2C1/a%3Ab.xml,line=3,title=T::x: y, z%0A"
+
+
+def test_unreadable_file_is_one_error_annotation(tmp_path):
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<Message><Children>")
+    result = run(bad, PROBLEMS, "--format", "github", "--jobs", "1")
+    assert result.exit_code == 2
+    first = result.stdout.splitlines()[0]
+    assert first.startswith(f"::error file={bad},")
+    assert "title=cannot validate" in first
