@@ -51,7 +51,7 @@ def test_four_sheets_with_the_reports_counts(tmp_path):
     assert [n["Note"] for n in notes] == report.notes
 
 
-def test_binary_format_refuses_a_terminal_but_goes_to_a_pipe():
+def test_xlsx_to_standard_output_when_it_is_not_a_terminal():
     result = run(PROBLEMS, "--format", "xlsx")  # CliRunner's stdout is not a terminal
     assert result.stdout_bytes.startswith(b"PK")
 
