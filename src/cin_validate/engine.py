@@ -116,7 +116,8 @@ def validate_file(path: str | os.PathLike, *, selection: Selection | None = None
     issues.sort(key=lambda i: (i.child.index if i.child else 0, order.get(i.code, len(order)),
                                i.code))
     fired = {i.code for i in issues}
-    notes = [info.auto_ok_note for code, info in rules.items()
+    # In the order of guide section 1.9, which is the order of the rule numbers.
+    notes = [info.auto_ok_note for code, info in sorted(rules.items(), key=lambda r: r[0].zfill(6))
              if info.auto_ok_note and code in fired]
     checked = tuple(code for code, _ in child_checks) + tuple(code for code, _ in return_check_types)
     return Report(file=os.fspath(path), header=ctx.header, reference_date=ctx.reference_date,

@@ -294,11 +294,20 @@ def _refuse_hostile_prolog(path: str) -> str:
             dtd = el.getroottree().docinfo.internalDTD
             if dtd is not None and any(True for _ in dtd.iterentities()):
                 raise ReturnError(path, "the document declares XML entities (<!ENTITY>), which a "
-                                  "CIN return never needs; refused for safety", el.sourceline)
+                                  "CIN return never needs; refused for safety",
+                                  _doctype_line(path) or el.sourceline)
             return _local(el.tag)
     except etree.XMLSyntaxError as error:
         raise _syntax_error(path, error) from None
     raise ReturnError(path, "the file holds no XML element")
+
+
+def _doctype_line(path: str) -> int | None:
+    """The line of the <!DOCTYPE declaration, which always comes before the root element."""
+    with open(path, "rb") as handle:
+        head = handle.read(_PROLOG_LIMIT)
+    position = head.find(b"<!DOCTYPE")
+    return head.count(b"\n", 0, position) + 1 if position >= 0 else None
 
 
 def _syntax_error(path: str, error: etree.XMLSyntaxError) -> ReturnError:
@@ -357,7 +366,15 @@ class ReturnReader:
     def _note_strays(self, root) -> None:
         """Elements directly under <Message> other than <Header> and <Children>."""
         for el in root if root is not None else ():
-            if isinstance(el.tag, str) and _local(el.tag) not in ("Header", "Children"):
+            if not isinstance(el.tag, str):
+                continue
+            if _local(el.tag) == "Children":
+                # What follows the last child (earlier strays were noted as children streamed).
+                for stray in el:
+                    if isinstance(stray.tag, str) and _local(stray.tag) != "Child":
+                        self.header_notices.append(Structural("S01", "Children", _local(stray.tag),
+                                                              None, stray.sourceline))
+            elif _local(el.tag) != "Header":
                 self.header_notices.append(Structural("S01", "Message", _local(el.tag), None,
                                                       el.sourceline))
 

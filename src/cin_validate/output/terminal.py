@@ -181,10 +181,13 @@ def render(report: Report, console: Console, *, details: bool = False,
         for warning in report.year_on_year.warnings:
             console.print(Text(f"Warning: {warning}", style=_STYLE["query"]))
     if report.notes:
-        body = Text("\n".join(report.notes))
-        console.print(Panel(body, title="Return-level notes to paste into COLLECT (auto-OK)",
-                            title_align="left", box=box.ASCII if not console.is_terminal else box.ROUNDED))
-        console.print(Text("Paste them only after checking every record the query names. "
+        # No border and no wrapping: each note must survive a copy from the terminal intact.
+        console.print()
+        console.print(Text("Return-level notes to paste into COLLECT (auto-OK queries fired):",
+                           style="bold"))
+        for note in report.notes:
+            console.print(Text(note), soft_wrap=True)
+        console.print(Text("Paste a note only after checking every record its query names. "
                            "`cin-validate notes FILE` prints them alone.", style="dim"))
     console.print(verdict_line(report, fail_on))
 
