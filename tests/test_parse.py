@@ -49,7 +49,7 @@ def test_whitespace_is_trimmed_and_empty_means_absent(tmp_path):
     assert c.identifiers.la_child_id == "C1"
     assert c.identifiers.upn is None and c.identifiers.former_upn is None
     assert c.identifiers.sex == "M"
-    assert c.identifiers.source["UPN"].text is None  # written, but empty
+    assert c.identifiers.source["UPN"] == (None, 5)  # written, but empty: (text, line)
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import os
+from contextlib import contextmanager
 from typing import Callable, Iterable
 
 from . import catalogue
@@ -47,10 +49,37 @@ def _structural_issue(notice: Structural, child: ChildRef | None) -> Issue:
     return Issue(notice.code, info.severity, info.message, child, (place,))
 
 
-def validate_file(path: str | os.PathLike, *, selection: Selection | None = None,
+@contextmanager
+def _cyclic_gc_paused():
+    """Pause the cyclic garbage collector while a return streams through.
+
+    The model is made of frozen dataclasses and tuples that form no reference cycles, so
+    reference counting frees every finished child; the cyclic collector would only rescan the
+    return-level state (duplicate IDs, counters) again and again as it grows, about 5-10% of
+    the time of a large return.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def validate_file(path: str | os.PathLike, **options) -> Report:
+    """Validate one return; raises `parse.ReturnError` when the file cannot be validated.
+
+    Options are those of `_validate`: `selection`, `on_child`, `observe`.
+    """
+    with _cyclic_gc_paused():
+        return _validate(path, **options)
+
+
+def _validate(path: str | os.PathLike, *, selection: Selection | None = None,
                   on_child: Callable[[int], None] | None = None,
                   observe: Callable[[Child, Context], None] | None = None) -> Report:
-    """Validate one return; raises `parse.ReturnError` when the file cannot be validated.
+    """Stream the return through every selected check and build the report.
 
     `observe`, when given, also sees each child with the rules' context as it streams (the
     year-on-year measures are counted this way, in the same pass).
@@ -89,8 +118,11 @@ def validate_file(path: str | os.PathLike, *, selection: Selection | None = None
             if notice.code in selection:  # `--ignore S01` hides a structural notice
                 issues.append(_structural_issue(notice, ref))
         for code, check in child_checks:
+            # A plain loop: this line runs about a hundred times per child, so no
+            # intermediate generator expression or list is built for the common empty result.
             try:
-                issues.extend(issue(code, finding, ref) for finding in check(child, ctx))
+                for finding in check(child, ctx):
+                    issues.append(issue(code, finding, ref))
             except Exception as error:
                 raise CheckFailed(code, ref) from error
         for code, check in return_checks:

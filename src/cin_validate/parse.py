@@ -21,12 +21,12 @@ from typing import Callable, Iterator
 from lxml import etree
 
 from . import model
-from .model import Source
+from .model import Source  # (text, line)
 from .values import clean, parse_bool, parse_date, parse_int
 
 TEXT, DATE, BOOL, INT = "text", "date", "bool", "int"
 _CONVERT: dict[str, Callable[[str | None], object]] = {
-    TEXT: lambda text: text, DATE: parse_date, BOOL: parse_bool, INT: parse_int,
+    DATE: parse_date, BOOL: parse_bool, INT: parse_int,
 }
 _BAD_VALUE_CODE = {DATE: "S02", BOOL: "S04", INT: "S05"}
 
@@ -106,7 +106,7 @@ def _local(tag: str) -> str:
 
 def _has_elements(el) -> bool:
     """A group counts only when it holds at least one element (comments do not count)."""
-    return any(isinstance(sub.tag, str) for sub in el)
+    return len(el) > 0 and any(isinstance(sub.tag, str) for sub in el)
 
 
 def _join(path: str, name: str) -> str:
@@ -131,23 +131,30 @@ class _GroupReader:
         source: dict[str, Source] = {}
         kwargs: dict = {"source": source}  # group handlers may add to both
         counts: dict[str, int] = {}
-        for sub in el:
-            if not isinstance(sub.tag, str):
+        for sub in el:  # the innermost loop of the parser: _local and clean are inlined
+            name = sub.tag
+            if type(name) is not str:
                 continue  # a comment or processing instruction
-            name = _local(sub.tag)
+            if name[0] == "{":
+                name = name.rpartition("}")[2]
             spec = table.get(name)
             if spec is not None:
                 if name in source:
                     self.note("S03", path, sub, clean(sub.text))
                     continue
-                text = clean(sub.text)
-                if _has_elements(sub):
+                text = sub.text
+                if text is not None:
+                    text = text.strip() or None  # values.clean, inlined: the hottest line
+                if len(sub) and _has_elements(sub):  # len() first: a value has no children
                     self.note("S06", path, sub)
                     text = None
-                source[name] = Source(text, sub.sourceline)
+                source[name] = (text, sub.sourceline)
                 attribute, kind = spec
+                if kind == TEXT or text is None:
+                    kwargs[attribute] = text
+                    continue
                 value = _CONVERT[kind](text)
-                if value is None and text is not None and kind != TEXT:
+                if value is None:
                     self.note(_BAD_VALUE_CODE[kind], path, sub, text)
                 kwargs[attribute] = value
             elif groups is not None and name in groups:
@@ -169,7 +176,7 @@ class _GroupReader:
             text = clean(sub.text)
             if text is not None:
                 found.append(model.CodeItem(text, path, sub.sourceline,
-                                            {item: Source(text, sub.sourceline)}))
+                                            {item: (text, sub.sourceline)}))
         return tuple(found)
 
     # -- one method per group -------------------------------------------------------------
@@ -221,7 +228,7 @@ class _GroupReader:
             items = self.code_items(sub, sub_path, "Disability")
             kwargs["disabilities"] = kwargs.get("disabilities", ()) + tuple(i.code for i in items)
             kwargs["disability_items"] = kwargs.get("disability_items", ()) + items
-            kwargs["source"].setdefault("Disabilities", Source(None, sub.sourceline))
+            kwargs["source"].setdefault("Disabilities", (None, sub.sourceline))
             if items:
                 kwargs["source"].setdefault("Disability", items[0].source["Disability"])
 
@@ -258,7 +265,7 @@ class _GroupReader:
         kwargs["factors"] = kwargs.get("factors", ()) + tuple(i.code for i in items)
         kwargs["factor_items"] = kwargs.get("factor_items", ()) + items
         kwargs["has_factors_group"] = True
-        kwargs["source"].setdefault("FactorsIdentifiedAtAssessment", Source(None, sub.sourceline))
+        kwargs["source"].setdefault("FactorsIdentifiedAtAssessment", (None, sub.sourceline))
         if items:
             kwargs["source"].setdefault("AssessmentFactors", items[0].source["AssessmentFactors"])
 
@@ -280,7 +287,7 @@ class _GroupReader:
                 self.note("S02", path, review, text)
             review_path = f"{path}/CPPreviewDate[{len(reviews) + 1}]"
             reviews.append(model.Review(date=value, path=review_path, line=review.sourceline,
-                                        source={"CPPreviewDate": Source(text, review.sourceline)}))
+                                        source={"CPPreviewDate": (text, review.sourceline)}))
         group = model.ReviewsGroup(reviews=tuple(reviews), path=path, line=sub.sourceline)
         kwargs["reviews"] = kwargs.get("reviews", ()) + group.reviews
         kwargs["review_groups"] = kwargs.get("review_groups", ()) + (group,)

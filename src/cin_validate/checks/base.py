@@ -58,7 +58,8 @@ def at(node, *fields: str) -> tuple[Place, ...]:
     for name in fields:
         source = node.source.get(name)
         if source is not None:
-            places.append(Place(node.path, name, source.text, source.line or node.line))
+            text, line = source
+            places.append(Place(node.path, name, text, line or node.line))
         else:
             places.append(Place(node.path, name, None, node.line))
     return tuple(places)
