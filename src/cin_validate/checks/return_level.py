@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..model import Child, ChildRef
-from .base import Context, Finding, Place, at
+from .base import Context, Finding, Place
 from .characteristics import RECORDABLE_DISABILITIES, recorded_disabilities
 
 # How many other children a duplicate issue names, so k duplicates never print k * k names.
@@ -36,22 +36,26 @@ class _SharedIdentifier:
     attribute = ""
 
     def __init__(self, ctx: Context) -> None:
-        self.first: dict[str, tuple[ChildRef, tuple[Place, ...]]] = {}
-        self.shared: dict[str, list[tuple[ChildRef, tuple[Place, ...]]]] = {}
+        # One small (child, line of the element) pair per value: this is the one aggregate
+        # that grows with the return, so the places to report are built only for duplicates.
+        self.first: dict[str, tuple[ChildRef, int | None]] = {}
+        self.shared: dict[str, list[tuple[ChildRef, int | None]]] = {}
 
     def observe(self, child: Child) -> None:
-        value = getattr(child.identifiers, self.attribute)
+        identifiers = child.identifiers
+        value = getattr(identifiers, self.attribute)
         if value is None:
             return
-        holder = (child.ref, at(child.identifiers, self.field))
+        holder = (child.ref, identifiers.source[self.field][1] or identifiers.line)
         first = self.first.setdefault(value, holder)
         if first is not holder:
             self.shared.setdefault(value, [first]).append(holder)
 
     def finish(self) -> Iterable[Finding]:
-        for holders in self.shared.values():
-            for ref, places in holders:
-                yield Finding(places, child=ref, detail=self.others(ref, holders))
+        for value, holders in self.shared.items():
+            for ref, line in holders:
+                place = Place("ChildIdentifiers", self.field, value, line)
+                yield Finding((place,), child=ref, detail=self.others(ref, holders))
 
     @staticmethod
     def name(ref: ChildRef) -> str:
