@@ -310,9 +310,7 @@ def _write(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: 
         data = formats.render(fmt, results, several=run.several, fail_on=run.fail_on,
                               details=details, quiet=quiet, redacted=redacted)
         if output is None:
-            stream = click.get_binary_stream("stdout")
-            stream.write(data)
-            stream.flush()
+            click.echo(data, nl=False)  # bytes go to the binary standard output
             continue
         try:
             write_atomic(output, data, protect=tuple(run.paths))
