@@ -597,3 +597,16 @@ def test_validate_against_is_the_cli_in_one_call(pair):
     data = json.loads(run(this, "--previous", last, "--format", "json").stdout)
     assert report.to_dict()["year_on_year"] == data["year_on_year"]
     assert report.notes == data["notes"]
+
+
+def test_ignore_removes_yony_queries_and_notes_but_keeps_every_result(pair):
+    this, last = pair
+    everything = json.loads(run(this, "--previous", last, "--format", "json").stdout)
+    fired = {i["code"] for i in everything["issues"] if i["code"].startswith("YonY")}
+    assert fired == {"YonY 01", "YonY 04"}
+    ignored = json.loads(run(this, "--previous", last, "--ignore", "YonY 04",
+                             "--format", "json").stdout)
+    assert {i["code"] for i in ignored["issues"] if i["code"].startswith("YonY")} == {"YonY 01"}
+    assert not any(note.startswith("The validation YonY 04") for note in ignored["notes"])
+    assert any(note.startswith("The validation YonY 01") for note in ignored["notes"])
+    assert len(ignored["year_on_year"]) == 7

@@ -55,9 +55,12 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-def _run(path: str, debug: bool, **options) -> Report:
-    """Validate, turning every failure into one line and a distinct exit code."""
+def _run(path: str, debug: bool, last: yony.Measures | None = None, **options) -> Report:
+    """Validate (with the YonY checks against `last` when given), turning every failure into
+    one line and a distinct exit code."""
     try:
+        if last is not None:
+            return yony.validate_against(path, last, **options)
         return validate_file(path, **options)
     except ReturnError as error:
         _fail(error.one_line(), EXIT_INVALID)
@@ -110,11 +113,7 @@ def _run_year_on_year(path: str, debug: bool, previous: str | None,
             _fail(f"--previous-counts {error.one_line()}", EXIT_INVALID)
     else:
         last = _measure(previous, "--previous ")
-    counter = yony.MeasureCounter()
-    report = _run(path, debug, observe=counter.observe, **options)
-    this = counter.finish(path, report.header, report.notices)
-    yony.apply(report, yony.compare(this, last))
-    return report
+    return _run(path, debug, last=last, **options)
 
 
 @click.group(cls=_DefaultToValidate, context_settings={"help_option_names": ["-h", "--help"]})

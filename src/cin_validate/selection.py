@@ -32,14 +32,9 @@ def _key(text: str) -> str:
     return "".join(text.split()).upper()
 
 
-def _yony_codes() -> list[str]:
-    rules = getattr(catalogue, "yony_rules", None)
-    return list(rules()) if rules else []
-
-
 def all_codes() -> list[str]:
     """Every code a pattern may name: the DfE rules, the structural codes, the YonY checks."""
-    return [*catalogue.dfe_rules(), *catalogue.structural_rules(), *_yony_codes()]
+    return [*catalogue.dfe_rules(), *catalogue.structural_rules(), *catalogue.yony_rules()]
 
 
 def matching(pattern: str, codes: Iterable[str]) -> list[str]:

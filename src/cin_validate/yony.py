@@ -366,19 +366,21 @@ def compare(this: Measures, last: Measures) -> Comparison:
     return Comparison(this, last, results, _warnings(this, last))
 
 
-def apply(report: Report, comparison: Comparison) -> None:
+def apply(report: Report, comparison: Comparison, selection=None) -> None:
     """Add the comparison to the report: fired checks as return-level queries, and their notes.
 
     The queries go after the other return-level issues and before the children's, keeping the
-    report's order; the notes go after the DfE rules' notes, in check order.
+    report's order; the notes go after the DfE rules' notes, in check order. A check left out
+    by `--select`/`--ignore` (an `engine.Selection`) adds neither; `year_on_year` keeps all.
     """
     rules = catalogue.yony_rules()
+    fired = [result for result in comparison.fired if selection is None or result.code in selection]
     issues = [Issue(result.code, rules[result.code].severity, rules[result.code].message, None,
-                    (), result.detail) for result in comparison.fired]
+                    (), result.detail) for result in fired]
     at = next((i for i, issue in enumerate(report.issues) if issue.child is not None),
               len(report.issues))
     report.issues[at:at] = issues
-    report.notes.extend(rules[result.code].auto_ok_note for result in comparison.fired
+    report.notes.extend(rules[result.code].auto_ok_note for result in fired
                         if rules[result.code].auto_ok_note)
     report.year_on_year = comparison
 
@@ -393,5 +395,6 @@ def validate_against(path: str | os.PathLike, last: Measures, **options) -> Repo
 
     counter = MeasureCounter()
     report = validate_file(path, observe=counter.observe, **options)
-    apply(report, compare(counter.finish(path, report.header, report.notices), last))
+    apply(report, compare(counter.finish(path, report.header, report.notices), last),
+          selection=options.get("selection"))
     return report
