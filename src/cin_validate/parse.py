@@ -114,10 +114,27 @@ def _join(path: str, name: str) -> str:
 
 
 class _GroupReader:
-    """Reads one child (or the header); collects its structural notices."""
+    """Reads children (and the header) into the model; collects each one's structural notices.
+
+    One reader serves a whole file: its tables of group handlers are built once, not per child.
+    """
 
     def __init__(self) -> None:
         self.notices: list[Structural] = []
+        self._child_groups = {
+            "ChildIdentifiers": self._single("identifiers", self.identifiers),
+            "ChildCharacteristics": self._single("characteristics", self.characteristics),
+            "CINdetails": self.episode,
+        }
+        self._characteristics_groups = {"Disabilities": self._disabilities}
+        self._episode_groups = {
+            "Assessments": self._group(model.Assessment, ASSESSMENT, "assessments",
+                                       {"FactorsIdentifiedAtAssessment": self._factors}),
+            "CINPlanDates": self._group(model.CINPlan, CIN_PLAN, "cin_plans"),
+            "Section47": self._group(model.Section47, SECTION47, "section47s"),
+            "ChildProtectionPlans": self._group(model.ProtectionPlan, PROTECTION_PLAN,
+                                                "protection_plans", {"Reviews": self._reviews}),
+        }
 
     def note(self, code: str, path: str, el, text: str | None = None) -> None:
         self.notices.append(Structural(code, path, _local(el.tag), text, el.sourceline))
@@ -198,42 +215,37 @@ class _GroupReader:
                             line=el.sourceline, source=source, **kwargs)
 
     def child(self, el, index: int) -> model.Child:
-        parts: dict = {}
-
-        def single(name, read):
-            def handler(sub, path, _kwargs):
-                if name in parts:
-                    self.note("S03", "", sub)
-                else:
-                    parts[name] = read(sub, path.rpartition("[")[0])
-            return handler
-
-        kwargs = self.values(el, "", {}, {
-            "ChildIdentifiers": single("identifiers", self.identifiers),
-            "ChildCharacteristics": single("characteristics", self.characteristics),
-            "CINdetails": self.episode,
-        })
-        identifiers = parts.get("identifiers") or model.Identifiers()
+        kwargs = self.values(el, "", {}, self._child_groups)
+        identifiers = kwargs.get("identifiers") or model.Identifiers()
         ref = model.ChildRef(index, identifiers.la_child_id, el.sourceline)
         return model.Child(ref=ref, identifiers=identifiers,
-                           characteristics=parts.get("characteristics") or model.Characteristics(),
+                           characteristics=kwargs.get("characteristics") or model.Characteristics(),
                            episodes=tuple(kwargs.get("episodes", ())), line=el.sourceline,
                            source=kwargs["source"])
+
+    def _single(self, key, read):
+        """A handler for a group a child has once (ChildIdentifiers); a repeat is S03."""
+        def handler(sub, path, kwargs):
+            if key in kwargs:
+                self.note("S03", "", sub)
+            else:
+                kwargs[key] = read(sub, path.rpartition("[")[0])
+        return handler
 
     def identifiers(self, el, path) -> model.Identifiers:
         return model.Identifiers(path=path, line=el.sourceline, **self.values(el, path, IDENTIFIERS))
 
     def characteristics(self, el, path) -> model.Characteristics:
-        def disabilities(sub, sub_path, kwargs):
-            items = self.code_items(sub, sub_path, "Disability")
-            kwargs["disabilities"] = kwargs.get("disabilities", ()) + tuple(i.code for i in items)
-            kwargs["disability_items"] = kwargs.get("disability_items", ()) + items
-            kwargs["source"].setdefault("Disabilities", (None, sub.sourceline))
-            if items:
-                kwargs["source"].setdefault("Disability", items[0].source["Disability"])
-
-        kwargs = self.values(el, path, CHARACTERISTICS, {"Disabilities": disabilities})
+        kwargs = self.values(el, path, CHARACTERISTICS, self._characteristics_groups)
         return model.Characteristics(path=path, line=el.sourceline, **kwargs)
+
+    def _disabilities(self, sub, path, kwargs) -> None:
+        items = self.code_items(sub, path, "Disability")
+        kwargs["disabilities"] = kwargs.get("disabilities", ()) + tuple(i.code for i in items)
+        kwargs["disability_items"] = kwargs.get("disability_items", ()) + items
+        kwargs["source"].setdefault("Disabilities", (None, sub.sourceline))
+        if items:
+            kwargs["source"].setdefault("Disability", items[0].source["Disability"])
 
     def _group(self, cls, table, key, groups=None):
         """A handler that reads a repeatable group into `kwargs[key]`, skipping empty ones."""
@@ -246,14 +258,7 @@ class _GroupReader:
     def episode(self, el, path, kwargs_of_child) -> None:
         if not _has_elements(el):
             return  # an empty <CINdetails/> is no episode (rules README)
-        kwargs = self.values(el, path, EPISODE, {
-            "Assessments": self._group(model.Assessment, ASSESSMENT, "assessments",
-                                       {"FactorsIdentifiedAtAssessment": self._factors}),
-            "CINPlanDates": self._group(model.CINPlan, CIN_PLAN, "cin_plans"),
-            "Section47": self._group(model.Section47, SECTION47, "section47s"),
-            "ChildProtectionPlans": self._group(model.ProtectionPlan, PROTECTION_PLAN,
-                                                "protection_plans", {"Reviews": self._reviews}),
-        })
+        kwargs = self.values(el, path, EPISODE, self._episode_groups)
         for key in ("assessments", "cin_plans", "section47s", "protection_plans"):
             if key in kwargs:
                 kwargs[key] = tuple(kwargs[key])
@@ -337,6 +342,7 @@ class ReturnReader:
         self.header: model.Header | None = None
         self.header_notices: list[Structural] = []
         self.children_seen = 0
+        self._reader = _GroupReader()
 
     def _check_readable(self) -> None:
         if not os.path.exists(self.path):
@@ -386,7 +392,8 @@ class ReturnReader:
                                                       el.sourceline))
 
     def _read_header(self, el) -> None:
-        reader = _GroupReader()
+        reader = self._reader
+        reader.notices = []
         if self.header is not None:
             reader.note("S03", "Message", el)
         else:
@@ -397,7 +404,8 @@ class ReturnReader:
         self.children_seen += 1
         if self.header is None and self.children_seen == 1:
             self.header_notices.append(Structural("S07", "Message", "Header", None, el.sourceline))
-        reader = _GroupReader()
+        reader = self._reader
+        reader.notices = []  # each child's notices travel with it
         return reader.child(el, self.children_seen), reader.notices
 
 
