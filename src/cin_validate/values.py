@@ -53,4 +53,9 @@ def parse_int(text: str | None) -> int | None:
     """An optional sign and digits ('+2', '0', '-1'); '1.5', '2.0' and 'abc' are not integers."""
     if text is None or not _INTEGER.fullmatch(text):
         return None
-    return int(text)
+    try:
+        return int(text)
+    except ValueError:  # over Python's 4,300-digit str-to-int limit: still an integer
+        digits = text.lstrip("+-").lstrip("0") or "0"
+        magnitude = int(digits) if len(digits) <= 4000 else 10 ** 4000  # only its sign matters
+        return -magnitude if text[0] == "-" else magnitude
