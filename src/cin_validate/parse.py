@@ -162,9 +162,12 @@ class _GroupReader:
                 text = sub.text
                 if text is not None:
                     text = text.strip() or None  # values.clean, inlined: the hottest line
-                if len(sub) and _has_elements(sub):  # len() first: a value has no children
-                    self.note("S06", path, sub)
-                    text = None
+                if len(sub):  # len() first: a value has no children
+                    if _has_elements(sub):
+                        self.note("S06", path, sub)
+                        text = None
+                    else:  # a comment or PI inside the value: its text is all the text parts
+                        text = "".join(sub.itertext()).strip() or None
                 source[name] = (text, sub.sourceline)
                 attribute, kind = spec
                 if kind == TEXT or text is None:
@@ -190,7 +193,8 @@ class _GroupReader:
             if _local(sub.tag) != item:
                 self.note("S01", path, sub)
                 continue
-            text = clean(sub.text)
+            text = clean("".join(sub.itertext()) if len(sub) and not _has_elements(sub)
+                         else sub.text)  # a comment inside the value keeps its text parts
             if text is not None:
                 found.append(model.CodeItem(text, path, sub.sourceline,
                                             {item: (text, sub.sourceline)}))
