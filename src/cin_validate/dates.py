@@ -50,6 +50,8 @@ def working_days_before(day: date, n: int) -> date:
         raise ValueError("n must be at least 1")
     counted = 0
     while counted < n:
+        if day == date.min:
+            return day  # ran off the calendar (a year-1 ReferenceDate): nothing is before it
         day -= _ONE_DAY
         if is_working_day(day):
             counted += 1
@@ -88,7 +90,10 @@ class CensusPeriod:
     def __init__(self, reference_date: date | None):
         self.reference_date = reference_date or DEFAULT_REFERENCE_DATE
         self.end = self.reference_date
-        self.start = add_years(self.reference_date, -1) + _ONE_DAY
+        try:
+            self.start = add_years(self.reference_date, -1) + _ONE_DAY
+        except ValueError:  # a (valid) ReferenceDate in year 1 has no year before it
+            self.start = date.min
 
     def __contains__(self, day: date | None) -> bool:
         return day is not None and self.start <= day <= self.end
