@@ -172,3 +172,14 @@ def test_escaped_text_is_read_as_text(tmp_path):
     _, [c] = read(tmp_path, make_return(child(id="A&B")))
     assert c.identifiers.la_child_id == "A&B"
     assert el("X", "a<b") == "<X>a&lt;b</X>"
+
+
+def test_a_comment_inside_a_review_date_or_a_list_value_keeps_its_text(tmp_path):
+    xml = make_return(child(episode(
+        assessment(factors=("1A",)).replace("<AssessmentFactors>1A<", "<AssessmentFactors><!--x-->2B<"),
+        cpp(reviews=("2024-08-01",)).replace("<CPPreviewDate>2024-08-01<", "<CPPreviewDate>2024-<!--x-->08-01<")),
+        disabilities=("MOB",)).replace("<Disability>MOB<", "<Disability><?pi?>HAND<"))
+    _, [c] = read(tmp_path, xml)
+    assert c.characteristics.disabilities == ("HAND",)
+    assert c.episodes[0].assessments[0].factors == ("2B",)
+    assert c.episodes[0].protection_plans[0].reviews[0].date == date(2024, 8, 1)

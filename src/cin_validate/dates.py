@@ -58,14 +58,30 @@ def working_days_before(day: date, n: int) -> date:
     return day
 
 
+def _saturating(day: date, step, forward: bool) -> date:
+    """`day + step`, or the last (first) date there is when that falls off the calendar.
+
+    A date in year 1 or 9999 is valid in a return, and a rule comparing with "25 years before
+    ReferenceDate" must still compare, not crash; nothing real lies beyond either end.
+    """
+    try:
+        return day + step
+    except (ValueError, OverflowError):
+        return date.max if forward else date.min
+
+
+def add_days(day: date, days: int) -> date:
+    return _saturating(day, timedelta(days=days), days >= 0)
+
+
 def add_years(day: date, years: int) -> date:
     """Same month and day in another year; 29 February becomes 28 February (group 1 G4)."""
-    return day + relativedelta(years=years)
+    return _saturating(day, relativedelta(years=years), years >= 0)
 
 
 def add_months(day: date, months: int) -> date:
     """Same day of the month, or the month's last day when it has no such day (group 1 G4)."""
-    return day + relativedelta(months=months)
+    return _saturating(day, relativedelta(months=months), months >= 0)
 
 
 def birthday(birth_date: date, age: int) -> date:
@@ -90,10 +106,7 @@ class CensusPeriod:
     def __init__(self, reference_date: date | None):
         self.reference_date = reference_date or DEFAULT_REFERENCE_DATE
         self.end = self.reference_date
-        try:
-            self.start = add_years(self.reference_date, -1) + _ONE_DAY
-        except ValueError:  # a (valid) ReferenceDate in year 1 has no year before it
-            self.start = date.min
+        self.start = add_days(add_years(self.reference_date, -1), 1)
 
     def __contains__(self, day: date | None) -> bool:
         return day is not None and self.start <= day <= self.end

@@ -109,6 +109,14 @@ def _has_elements(el) -> bool:
     return len(el) > 0 and any(isinstance(sub.tag, str) for sub in el)
 
 
+def _text_of(el) -> str | None:
+    """The trimmed text of a value element: comments or processing instructions inside it do
+    not hide any part of it. (One holding elements has no value; the caller notes S06.)"""
+    if len(el) and not _has_elements(el):
+        return clean("".join(el.itertext()))
+    return clean(el.text)
+
+
 def _join(path: str, name: str) -> str:
     return f"{path}/{name}" if path else name
 
@@ -157,7 +165,7 @@ class _GroupReader:
             spec = table.get(name)
             if spec is not None:
                 if name in source:
-                    self.note("S03", path, sub, clean(sub.text))
+                    self.note("S03", path, sub, _text_of(sub))
                     continue
                 text = sub.text
                 if text is not None:
@@ -166,8 +174,8 @@ class _GroupReader:
                     if _has_elements(sub):
                         self.note("S06", path, sub)
                         text = None
-                    else:  # a comment or PI inside the value: its text is all the text parts
-                        text = "".join(sub.itertext()).strip() or None
+                    else:  # a comment or PI inside the value
+                        text = _text_of(sub)
                 source[name] = (text, sub.sourceline)
                 attribute, kind = spec
                 if kind == TEXT or text is None:
@@ -193,8 +201,7 @@ class _GroupReader:
             if _local(sub.tag) != item:
                 self.note("S01", path, sub)
                 continue
-            text = clean("".join(sub.itertext()) if len(sub) and not _has_elements(sub)
-                         else sub.text)  # a comment inside the value keeps its text parts
+            text = _text_of(sub)
             if text is not None:
                 found.append(model.CodeItem(text, path, sub.sourceline,
                                             {item: (text, sub.sourceline)}))
@@ -290,7 +297,7 @@ class _GroupReader:
             if _local(review.tag) != "CPPreviewDate":
                 self.note("S01", path, review)
                 continue
-            text = clean(review.text)
+            text = _text_of(review)
             value = parse_date(text)
             if value is None and text is not None:
                 self.note("S02", path, review, text)

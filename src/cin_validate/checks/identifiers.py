@@ -7,12 +7,12 @@ The spec's notation in the examples below: a value in backquotes is the trimmed 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 from typing import Iterable
 
 from ..codesets import codes
-from ..dates import add_months, add_years, birthday
+from ..dates import add_days, add_months, add_years, birthday
 from ..model import Child
 from .base import Context, Finding, at, at_each, found
 
@@ -70,7 +70,7 @@ def expected_check_letter(upn: str) -> str | None:
 @lru_cache(maxsize=8)
 def expected_birth_range(reference_date: date) -> tuple[date, date]:
     """8530Q's range, both ends inclusive: ReferenceDate minus 30 days to plus 9 months."""
-    return reference_date - timedelta(days=30), add_months(reference_date, 9)
+    return add_days(reference_date, -30), add_months(reference_date, 9)
 
 
 @lru_cache(maxsize=8)
@@ -82,7 +82,8 @@ def over_25_cutoff(reference_date: date) -> date:
 def school_age_cutoff(reference_date: date) -> date:
     """A child born on or before this day is of school age (8770Q): 31 August of the
     ReferenceDate's year minus 6, so the child had turned 5 before the school year began."""
-    return date(reference_date.year - 6, 8, 31)
+    # A ReferenceDate before year 7 has no such year; year 1 is the earliest there is.
+    return date(max(reference_date.year - 6, date.min.year), 8, 31)
 
 
 # -- UPN -----------------------------------------------------------------------------------
