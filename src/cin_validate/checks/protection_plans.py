@@ -147,17 +147,23 @@ def latest_category_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
             yield found(plan, "LatestCategoryOfAbuse")
 
 
+def _plans_dated_after_death(child: Child, date_of, field: str) -> Iterable[Finding]:
+    """One finding per plan whose `date_of(plan)` is after the child's date of death."""
+    death = child.identifiers.death_date
+    if death is None:
+        return
+    for _, plan in child.protection_plans():
+        day = date_of(plan)
+        if day is not None and day > death:
+            yield Finding(at(plan, field) + at(child.identifiers, "PersonDeathDate"))
+
+
 def starts_after_death(child: Child, ctx: Context) -> Iterable[Finding]:
     """8915: a plan cannot start after the child's date of death; the same day passes.
 
     With PersonDeathDate 2024-06-30: passes P{2024-06-30, —}, fails P{2024-07-01, —}.
     """
-    death = child.identifiers.death_date
-    if death is None:
-        return
-    for _, plan in child.protection_plans():
-        if plan.start_date is not None and plan.start_date > death:
-            yield Finding(at(plan, "CPPstartDate") + at(child.identifiers, "PersonDeathDate"))
+    return _plans_dated_after_death(child, lambda plan: plan.start_date, "CPPstartDate")
 
 
 def ends_after_death(child: Child, ctx: Context) -> Iterable[Finding]:
@@ -167,12 +173,7 @@ def ends_after_death(child: Child, ctx: Context) -> Iterable[Finding]:
     With PersonDeathDate 2024-06-30: passes P{2024-06-03, 2024-06-30} and P{2024-06-03, —},
     fails P{2024-06-03, 2024-07-01}.
     """
-    death = child.identifiers.death_date
-    if death is None:
-        return
-    for _, plan in child.protection_plans():
-        if plan.end_date is not None and plan.end_date > death:
-            yield Finding(at(plan, "CPPendDate") + at(child.identifiers, "PersonDeathDate"))
+    return _plans_dated_after_death(child, lambda plan: plan.end_date, "CPPendDate")
 
 
 def ends_before_start(child: Child, ctx: Context) -> Iterable[Finding]:
