@@ -66,3 +66,11 @@ def test_notes_are_the_guide_text_character_for_character():
     for info in catalogue.dfe_rules().values():
         if info.auto_ok_note:
             assert info.auto_ok_note in guide_lines, info.code
+
+
+def test_issues_by_rule_list_errors_then_queries_then_notices():
+    from cin_validate.engine import validate_file
+
+    rows = validate_file(EXAMPLES / "problems.xml").by_rule()
+    assert [row[1] for row in rows] == ["error"] * 4 + ["query"] * 4 + ["notice"] * 2
+    assert rows[0][0] == "1510" and rows[4][0] == "8670Q"

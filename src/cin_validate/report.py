@@ -101,12 +101,15 @@ class Report:
         return self.header.lea
 
     def by_rule(self) -> list[tuple[str, str, str, int]]:
-        """(code, severity, message, count) per rule that fired, in report order."""
+        """(code, severity, message, count) per rule that fired: errors, then queries, then
+        notices, each in the order the rules first fired (the catalogue's order by child)."""
         rows: dict[str, list] = {}
         for issue in self.issues:
             row = rows.setdefault(issue.code, [issue.code, issue.severity, issue.message, 0])
             row[3] += 1
-        return [tuple(row) for row in rows.values()]
+        rank = {severity: position for position, severity in enumerate(SEVERITIES)}
+        return sorted((tuple(row) for row in rows.values()),
+                      key=lambda row: rank.get(row[1], len(rank)))
 
     def to_dict(self) -> dict:
         counts = self.counts
