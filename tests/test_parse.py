@@ -183,3 +183,23 @@ def test_a_comment_inside_a_review_date_or_a_list_value_keeps_its_text(tmp_path)
     assert c.characteristics.disabilities == ("HAND",)
     assert c.episodes[0].assessments[0].factors == ("2B",)
     assert c.episodes[0].protection_plans[0].reviews[0].date == date(2024, 8, 1)
+
+
+@pytest.mark.parametrize("reference_date, rule_100_fires", [("2025-03-31", False), ("2024-03-31", True)])
+def test_a_header_after_the_children_is_read_ahead_and_used(validate, reference_date, rule_100_fires):
+    xml = make_return(child(id="C1"), child(id="C2"), header_xml="")
+    xml = xml.replace("</Children>", "</Children>" + header(reference_date=reference_date))
+    report = validate(xml)
+    assert report.reference_date == date.fromisoformat(reference_date)
+    assert report.header.lea == "201"
+    assert bool(fired(report, "100")) is rule_100_fires
+    assert notices(report, "S08") and not notices(report, "S07")
+    assert not notices(report, "S03")  # read ahead, not a repeated header
+    assert report.children == 2
+
+
+def test_a_second_header_after_the_children_is_still_a_repeat(validate):
+    xml = make_return(child(id="C1")).replace("</Children>", "</Children>" + header("2024-03-31"))
+    report = validate(xml)
+    assert report.reference_date == date(2025, 3, 31)
+    assert notices(report, "S03")

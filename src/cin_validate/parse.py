@@ -69,6 +69,9 @@ PROTECTION_PLAN = {
 # Some producers add CBDSLevels under Header/Content; it is not part of the return's data.
 IGNORED_IN_HEADER = frozenset({"Content"})
 
+# Every parse of a return: no DTD, no entity expansion, no network, libxml2's size limits on.
+_SECURE = {"resolve_entities": False, "load_dtd": False, "no_network": True, "huge_tree": False}
+
 # Bigger than any real return's prolog; a DOCTYPE must come before the root element.
 _PROLOG_LIMIT = 1 << 16
 
@@ -91,7 +94,7 @@ class ReturnError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Structural:
-    """A structural problem the parser noticed (codes S01..S07 in rules/structural.toml)."""
+    """A structural problem the parser noticed (codes S01..S08 in rules/structural.toml)."""
 
     code: str
     path: str  # the element's parent group inside the child (or "Header", "Message")
@@ -312,8 +315,7 @@ class _GroupReader:
 def _refuse_hostile_prolog(path: str) -> str:
     """Look at the prolog before parsing: refuse entity declarations; return the root's name."""
     try:
-        for _event, el in etree.iterparse(path, events=("start",), resolve_entities=False,
-                                          load_dtd=False, no_network=True, huge_tree=False):
+        for _event, el in etree.iterparse(path, events=("start",), **_SECURE):
             dtd = el.getroottree().docinfo.internalDTD
             if dtd is not None and any(True for _ in dtd.iterentities()):
                 raise ReturnError(path, "the document declares XML entities (<!ENTITY>), which a "
@@ -354,6 +356,7 @@ class ReturnReader:
         self.header_notices: list[Structural] = []
         self.children_seen = 0
         self._reader = _GroupReader()
+        self._header_read_ahead = False
 
     def _check_readable(self) -> None:
         if not os.path.exists(self.path):
@@ -369,15 +372,11 @@ class ReturnReader:
         if root_name != "Message":
             raise ReturnError(self.path, f"the root element is <{root_name}>, not <Message>: "
                               "this is not a CIN census return", 1)
-        events = etree.iterparse(self.path, events=("end",), tag=("{*}Header", "{*}Child"),
-                                 resolve_entities=False, load_dtd=False, no_network=True,
-                                 huge_tree=False)
+        events = _stream(self.path)
         try:
-            for _event, el in events:
-                parent = el.getparent()
-                if _local(el.tag) == "Header":
-                    if parent is not None and parent.getparent() is None:
-                        self._read_header(el)
+            for el, parent, is_header in events:
+                if is_header:
+                    self._read_header(el)
                     continue
                 yield self._read_child(el)
                 _release(el, parent, self.header_notices)
@@ -405,19 +404,61 @@ class ReturnReader:
     def _read_header(self, el) -> None:
         reader = self._reader
         reader.notices = []
-        if self.header is not None:
+        if self.header is not None and not self._header_read_ahead:
             reader.note("S03", "Message", el)
         else:
-            self.header = reader.header(el)
+            header = reader.header(el)  # read again when read ahead: its notices come now
+            self.header = self.header or header
+            self._header_read_ahead = False
         self.header_notices.extend(reader.notices)
+
+    def _read_late_header(self) -> None:
+        """Children are checked as they stream, with the header's ReferenceDate. When the first
+        <Child> comes before any <Header>, look ahead for a header after <Children> in a quick
+        second pass (only such files pay for it)."""
+        events = _stream(self.path)
+        for el, parent, is_header in events:
+            if is_header:
+                self.header = _GroupReader().header(el)
+                self._header_read_ahead = True
+                self.header_notices.append(Structural("S08", "Message", "Header", None,
+                                                      el.sourceline))
+                return
+            _release(el, parent, [])
 
     def _read_child(self, el) -> tuple[model.Child, list[Structural]]:
         self.children_seen += 1
         if self.header is None and self.children_seen == 1:
-            self.header_notices.append(Structural("S07", "Message", "Header", None, el.sourceline))
+            self._read_late_header()
+            if self.header is None:
+                self.header_notices.append(Structural("S07", "Message", "Header", None,
+                                                      el.sourceline))
         reader = self._reader
         reader.notices = []  # each child's notices travel with it
         return reader.child(el, self.children_seen), reader.notices
+
+
+class _stream:
+    """(element, parent, is_header) for each root-level <Header> and each <Child>, as parsed.
+
+    `root` is the document's root once the stream is exhausted.
+    """
+
+    def __init__(self, path: str):
+        self._events = etree.iterparse(path, events=("end",), tag=("{*}Header", "{*}Child"),
+                                       **_SECURE)
+
+    @property
+    def root(self):
+        return self._events.root
+
+    def __iter__(self):
+        for _event, el in self._events:
+            parent = el.getparent()
+            if _local(el.tag) != "Header":
+                yield el, parent, False
+            elif parent is not None and parent.getparent() is None:
+                yield el, parent, True
 
 
 def _release(el, parent, notices: list[Structural]) -> None:
