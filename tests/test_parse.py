@@ -203,3 +203,18 @@ def test_a_second_header_after_the_children_is_still_a_repeat(validate):
     report = validate(xml)
     assert report.reference_date == date(2025, 3, 31)
     assert notices(report, "S03")
+
+
+def test_a_list_value_holding_an_element_is_absent_and_noticed(tmp_path, validate):
+    xml = make_return(child(disabilities=("MOB",)).replace("<Disability>MOB<", "<Disability><x>MOB</x><"))
+    _, [c] = read(tmp_path, xml)
+    assert c.characteristics.disabilities == ()
+    assert notices(validate(xml), "S06")
+
+
+def test_unicode_whitespace_around_a_value_is_trimmed_like_any_other(tmp_path):
+    # Reading chosen (rules/decisions.md): "surrounding whitespace" is any Unicode white space,
+    # as .NET's Trim() and Python's str.strip() define it, not only XML's four characters.
+    _, [c] = read(tmp_path, make_return(child(ethnicity="\u00a0WBRI\u2003", id="\tC1\u00a0")))
+    assert c.characteristics.ethnicity == "WBRI"
+    assert c.identifiers.la_child_id == "C1"

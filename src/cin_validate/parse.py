@@ -204,6 +204,9 @@ class _GroupReader:
             if _local(sub.tag) != item:
                 self.note("S01", path, sub)
                 continue
+            if _has_elements(sub):
+                self.note("S06", path, sub)
+                continue
             text = _text_of(sub)
             if text is not None:
                 found.append(model.CodeItem(text, path, sub.sourceline,
