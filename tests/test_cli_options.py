@@ -11,7 +11,7 @@ from output_helpers import PROBLEMS, problems_report, run
 from rich.console import Console
 
 from cin_validate import catalogue, policy
-from cin_validate.checks import CHILD_CHECKS
+from cin_validate.checks import identifiers
 from cin_validate.checks.base import Place
 from cin_validate.model import ChildRef, Header
 from cin_validate.output import progress
@@ -212,7 +212,7 @@ def test_an_internal_error_in_one_file_is_exit_3_and_the_others_still_run(tmp_pa
             raise ZeroDivisionError("bug")
         return ()
 
-    monkeypatch.setitem(CHILD_CHECKS, "8500", broken)
+    monkeypatch.setitem(identifiers.CHILD_CHECKS, "8500", broken)  # the engine reads module tables
     boom = write(tmp_path, "boom.xml", make_return(child(id="BOOM", disabilities=CODES)))
     result = run(boom, notice_only, "--format", "json", "-j", "1", "--no-config")
     assert result.exit_code == 3

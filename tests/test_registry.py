@@ -27,3 +27,58 @@ def test_return_checks_keep_the_protocol():
         assert inspect.isclass(cls), code
         for method in ("observe", "finish"):
             assert callable(getattr(cls, method, None)), f"{code} lacks {method}"
+
+
+def _corpus(directory):
+    """Varied children: synthetic returns with many deliberate faults, plus hand-made edge cases."""
+    import io
+    import sys
+    from pathlib import Path
+
+    from cin_validate.parse import ReturnReader
+    from cin_validate.synthetic import write_return
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from builders import assessment, child, cin_plan, cpp, episode, make_return, s47
+
+    texts = []
+    for seed in range(3):
+        out = io.BytesIO()
+        write_return(out, children=400, seed=seed, problems=0.6)
+        texts.append(out.getvalue())
+    edge = make_return(
+        child(episode("", nfa="true", close="2024-06-01", reason="RC8"), id="E1", dod="2024-05-01"),
+        child(episode(assessment(auth=None), s47(cpc=None, not_required="false")), id="E2"),
+        child(episode(cpp(start=None, initial="", latest="x", previous="-1")), id="E3"),
+        child(episode(cin_plan(start=None), cpc="2024-06-01"), id="E4", dod="2024-01-01"),
+        child(episode("<Section47><ICPCnotRequired>maybe</ICPCnotRequired></Section47>"), id="E5"),
+        child(episode("<ChildProtectionPlans><Reviews><X/></Reviews></ChildProtectionPlans>"), id="E6"),
+        child("", id="E7"),
+    )
+    texts.append(edge.encode())
+    for number, text in enumerate(texts):
+        path = directory / f"corpus-{number}.xml"
+        path.write_bytes(text)
+        reader = ReturnReader(path)
+        children = [c for c, _ in reader]
+        yield reader.header, children
+
+
+def test_a_module_guard_never_skips_a_child_its_rules_would_report(tmp_path):
+    from cin_validate.engine import context_for
+
+    guarded = [module for module in MODULES if hasattr(module, "applies_to")]
+    assert {module.__name__.rsplit(".", 1)[1] for module in guarded} == {
+        "cin_plans", "section47", "protection_plans"}
+    skipped = fired_elsewhere = 0
+    for header, children in _corpus(tmp_path):
+        ctx = context_for(header)
+        for module in guarded:
+            for child in children:
+                findings = [f for check in module.CHILD_CHECKS.values() for f in check(child, ctx)]
+                if not module.applies_to(child):
+                    skipped += 1
+                    assert findings == [], (module.__name__, child.ref)
+                elif findings:
+                    fired_elsewhere += 1
+    assert skipped > 1000 and fired_elsewhere > 20  # the corpus exercises both sides

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Callable, Iterable
 
 from . import catalogue
-from .checks import CHILD_CHECKS, RETURN_CHECKS
+from .checks import RETURN_CHECKS, child_check_groups
 from .checks.base import Context, Finding, Place
 from .dates import CensusPeriod
 from .model import Child, ChildRef, Header
@@ -87,8 +87,7 @@ def _validate(path: str | os.PathLike, *, selection: Selection | None = None,
     selection = selection or Selection()
     rules = catalogue.dfe_rules()
     order = {code: position for position, code in enumerate(rules)}
-    child_checks = [(code, check) for code, check in CHILD_CHECKS.items()
-                    if code in rules and code in selection]
+    check_groups = child_check_groups(lambda code: code in rules and code in selection)
     return_check_types = [(code, cls) for code, cls in RETURN_CHECKS.items()
                           if code in rules and code in selection]
 
@@ -117,14 +116,17 @@ def _validate(path: str | os.PathLike, *, selection: Selection | None = None,
         for notice in notices:
             if notice.code in selection:  # `--ignore S01` hides a structural notice
                 issues.append(_structural_issue(notice, ref))
-        for code, check in child_checks:
-            # A plain loop: this line runs about a hundred times per child, so no
-            # intermediate generator expression or list is built for the common empty result.
-            try:
-                for finding in check(child, ctx):
-                    issues.append(issue(code, finding, ref))
-            except Exception as error:
-                raise CheckFailed(code, ref) from error
+        for applies_to, checks in check_groups:
+            if applies_to is not None and not applies_to(child):
+                continue  # e.g. the CIN plan rules, for a child without a CIN plan
+            for code, check in checks:
+                # A plain loop: this runs about a hundred times per child, so no intermediate
+                # generator expression or list is built for the common empty result.
+                try:
+                    for finding in check(child, ctx):
+                        issues.append(issue(code, finding, ref))
+                except Exception as error:
+                    raise CheckFailed(code, ref) from error
         for code, check in return_checks:
             try:
                 check.observe(child)
@@ -151,7 +153,8 @@ def _validate(path: str | os.PathLike, *, selection: Selection | None = None,
     # In the order of guide section 1.9, which is the order of the rule numbers.
     notes = [info.auto_ok_note for code, info in sorted(rules.items(), key=lambda r: r[0].zfill(6))
              if info.auto_ok_note and code in fired]
-    checked = tuple(code for code, _ in child_checks) + tuple(code for code, _ in return_check_types)
+    checked = (tuple(code for _, checks in check_groups for code, _ in checks)
+               + tuple(code for code, _ in return_check_types))
     return Report(file=os.fspath(path), header=ctx.header, reference_date=ctx.reference_date,
                   children=children, episodes=episodes, issues=issues,
                   rules_checked=tuple(sorted(checked, key=order.get)), rules_total=len(rules),

@@ -7,6 +7,9 @@ its module's table and one entry in the catalogue under `rules/`; a test proves 
 
 from __future__ import annotations
 
+from typing import Callable
+
+from ..model import Child
 from . import (assessments, characteristics, cin_plans, episodes, header, identifiers,
                protection_plans, return_level, section47)
 from .base import ChildCheck, ReturnCheck
@@ -27,6 +30,21 @@ def _merge(table_name: str) -> dict:
 
 CHILD_CHECKS: dict[str, ChildCheck] = _merge("CHILD_CHECKS")
 RETURN_CHECKS: dict[str, type[ReturnCheck]] = _merge("RETURN_CHECKS")
+
+
+def child_check_groups(wanted) -> list[tuple[Callable[[Child], bool] | None, list]]:
+    """The wanted child checks by module, each with its module's `applies_to` guard.
+
+    A module whose rules can only fire on a part some children lack (a CIN plan, a section 47
+    enquiry, a child protection plan) says so with `applies_to(child)`; the engine then skips
+    its checks for children without that part. Modules without a guard run for every child.
+    """
+    groups = []
+    for module in MODULES:
+        checks = [(code, check) for code, check in module.CHILD_CHECKS.items() if wanted(code)]
+        if checks:
+            groups.append((getattr(module, "applies_to", None), checks))
+    return groups
 
 
 def implemented() -> frozenset[str]:

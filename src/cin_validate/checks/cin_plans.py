@@ -231,6 +231,15 @@ def protection_plan_starts_during_cin_plan(child: Child, ctx: Context) -> Iterab
                       + at_each(hits, "CINPlanStartDate", "CINPlanEndDate"))
 
 
+
+def applies_to(child: Child) -> bool:
+    """Every child rule here is about a CIN plan (4000 to 4017): each one is checked
+    for per CIN plan or needs one to fire, so a child without any is skipped (most children).
+    `tests/test_registry.py` checks the claim on many children.
+    """
+    return any(episode.cin_plans for episode in child.episodes)
+
+
 CHILD_CHECKS = {
     "4000": cin_plan_on_nfa_referral,
     "4001": open_cin_plan_with_open_protection_plan,

@@ -221,6 +221,15 @@ def starts_during_another(child: Child, ctx: Context) -> Iterable[Finding]:
         yield Finding(at(plan, "CPPstartDate") + at_each(others, "CPPstartDate", "CPPendDate"))
 
 
+
+def applies_to(child: Child) -> bool:
+    """Every child rule here is about a child protection plan (2885, 8720 to 8940): each one is checked
+    for per child protection plan or needs one to fire, so a child without any is skipped (most children).
+    `tests/test_registry.py` checks the claim on many children.
+    """
+    return any(episode.protection_plans for episode in child.episodes)
+
+
 CHILD_CHECKS = {
     "2885": plan_start_not_on_conference_day,
     "8720": start_missing_or_after_reference_date,

@@ -157,6 +157,15 @@ def starts_during_another(child: Child, ctx: Context) -> Iterable[Finding]:
                           + at_each(others, "S47ActualStartDate", "DateOfInitialCPC"))
 
 
+
+def applies_to(child: Child) -> bool:
+    """Every child rule here is about a Section 47 enquiry (2884, 8615, 8675Q, 8715, 8740, 8839, 8868, 8870Q, 8875, 8890): each one is checked
+    for per Section 47 enquiry or needs one to fire, so a child without any is skipped (most children).
+    `tests/test_registry.py` checks the claim on many children.
+    """
+    return any(episode.section47s for episode in child.episodes)
+
+
 CHILD_CHECKS = {
     "2884": conference_recorded_at_both_levels,
     "8615": start_missing_or_after_conference,
