@@ -33,3 +33,21 @@ def fired(report: Report, code: str) -> list:
 
 def codes(report: Report) -> set[str]:
     return {issue.code for issue in report.issues}
+
+
+@pytest.fixture
+def issues(validate):
+    """issues(code, *episodes, reference_date=..., **child_kwargs) -> that rule's issues for a
+    return of one child (id C1) holding `episodes`."""
+    from builders import child, make_return
+
+    def run(code, *episodes, reference_date="2025-03-31", **child_kwargs):
+        xml = make_return(child(*episodes, **child_kwargs), reference_date=reference_date)
+        return fired(validate(xml), code)
+
+    return run
+
+
+def where(issue) -> list[tuple[str, str]]:
+    """(path, field) of every place an issue points at, in order."""
+    return [(place.path, place.field) for place in issue.places]

@@ -8,22 +8,11 @@ from __future__ import annotations
 
 import pytest
 from builders import assessment, child, cpp, episode, make_return, s47
-from conftest import fired
+from conftest import fired, where
 
 NO_GROUPS = ""
 
 
-@pytest.fixture
-def issues(validate):
-    def run(code, *episodes, reference_date="2025-03-31", **child_kwargs):
-        xml = make_return(child(*episodes, **child_kwargs), reference_date=reference_date)
-        return fired(validate(xml), code)
-
-    return run
-
-
-def where(issue) -> list[tuple[str, str]]:
-    return [(place.path, place.field) for place in issue.places]
 
 
 def closed_rc7(ref, close, nfa="false"):

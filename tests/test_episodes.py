@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 from builders import assessment, child, cin_plan, cpp, episode, make_return, s47
-from conftest import fired
+from conftest import fired, where
 
 from cin_validate import catalogue
 from cin_validate.checks import episodes as group2
@@ -29,21 +29,6 @@ GROUP2_CODES = {
 }
 
 
-@pytest.fixture
-def issues(validate):
-    """issues(code, *episodes, reference_date=..., **child_kwargs) -> that rule's issues for a
-    return of one child (id C1) holding `episodes`."""
-
-    def run(code, *episodes, reference_date="2025-03-31", **child_kwargs):
-        xml = make_return(child(*episodes, **child_kwargs), reference_date=reference_date)
-        return fired(validate(xml), code)
-
-    return run
-
-
-def where(issue) -> list[tuple[str, str]]:
-    """(path, field) of every place an issue points at, in order."""
-    return [(place.path, place.field) for place in issue.places]
 
 
 def values(issue) -> list[str | None]:
