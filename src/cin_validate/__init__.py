@@ -6,4 +6,3 @@ parse (secure, streaming lxml) -> model (typed dataclasses) -> engine (registry 
 """
 
 __version__ = "0.1.0"
-COLLECTION_YEAR = "2024-25"

@@ -13,7 +13,7 @@ import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Sequence
 
 from . import policy
 from .engine import CheckFailed, Selection, validate_file
@@ -31,10 +31,6 @@ class FileResult:
     trace: str | None = None  # the traceback of an internal error (shown with --debug)
     verdict: str = ""  # set by `judge`: policy.PASS, FAIL, UNREADABLE or INTERNAL
     seconds: float = 0.0  # wall time spent validating it
-
-    @property
-    def ok(self) -> bool:
-        return self.report is not None
 
 
 def expand(paths: Sequence[str]) -> list[str]:
@@ -134,6 +130,3 @@ def judge(results: Sequence[FileResult], fail_on: str) -> list[FileResult]:
 def exit_code(results: Sequence[FileResult]) -> int:
     return policy.exit_code(result.verdict for result in results)
 
-
-def reports(results: Sequence[FileResult]) -> Iterator[Report]:
-    return (result.report for result in results if result.report is not None)

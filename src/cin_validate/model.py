@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterator, Mapping, Optional, Union
+from typing import Iterator, Mapping, Optional
 
 
 
@@ -94,11 +94,6 @@ def interval(start: date | None, end: date | None, open_until: date) -> tuple[da
     return (start, end) if end >= start else None
 
 
-def overlaps(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
-    """Two inclusive intervals share at least one day (touching on one day overlaps)."""
-    return a is not None and b is not None and a[0] <= b[1] and b[0] <= a[1]
-
-
 def contains(span: tuple[date, date] | None, day: date | None) -> bool:
     """`day` falls within the inclusive interval `span` ("on or between" its two ends)."""
     return span is not None and day is not None and span[0] <= day <= span[1]
@@ -129,7 +124,6 @@ class Assessment:
     authorisation_date: date | None = None
     factors: tuple[str, ...] = ()  # non-empty trimmed codes, duplicates kept
     factor_items: tuple[CodeItem, ...] = ()  # the same values as nodes, to point at
-    has_factors_group: bool = False  # a <FactorsIdentifiedAtAssessment> element was written
     path: str = ""
     line: int | None = None
     source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
@@ -143,13 +137,11 @@ class Assessment:
         return interval(self.start_date, self.authorisation_date, reference_date)
 
 
-@dataclass(frozen=True, slots=True)
-class CINPlan:
-    start_date: date | None = None
-    end_date: date | None = None
-    path: str = ""
-    line: int | None = None
-    source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
+class _Plan:
+    """What a CIN plan and a child protection plan share: open while they have no valid end
+    date (group 3 D5, group 4 P7), lasting from start to end, or to ReferenceDate while open."""
+
+    __slots__ = ()
 
     @property
     def is_open(self) -> bool:
@@ -157,6 +149,15 @@ class CINPlan:
 
     def interval(self, reference_date: date) -> tuple[date, date] | None:
         return interval(self.start_date, self.end_date, reference_date)
+
+
+@dataclass(frozen=True, slots=True)
+class CINPlan(_Plan):
+    start_date: date | None = None
+    end_date: date | None = None
+    path: str = ""
+    line: int | None = None
+    source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +207,7 @@ class ReviewsGroup:
 
 
 @dataclass(frozen=True, slots=True)
-class ProtectionPlan:
+class ProtectionPlan(_Plan):
     """One <ChildProtectionPlans> group: a child protection plan."""
 
     start_date: date | None = None
@@ -219,13 +220,6 @@ class ProtectionPlan:
     path: str = ""
     line: int | None = None
     source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
-
-    @property
-    def is_open(self) -> bool:
-        return self.end_date is None
-
-    def interval(self, reference_date: date) -> tuple[date, date] | None:
-        return interval(self.start_date, self.end_date, reference_date)
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,6 +309,3 @@ class Child:
             for plan in episode.protection_plans:
                 yield episode, plan
 
-
-Node = Union[Header, Identifiers, Characteristics, Child, Episode, Assessment, CINPlan,
-             Section47, ProtectionPlan, ReviewsGroup, Review]

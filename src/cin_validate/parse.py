@@ -286,7 +286,6 @@ class _GroupReader:
         items = self.code_items(sub, path, "AssessmentFactors")
         kwargs["factors"] = kwargs.get("factors", ()) + tuple(i.code for i in items)
         kwargs["factor_items"] = kwargs.get("factor_items", ()) + items
-        kwargs["has_factors_group"] = True
         kwargs["source"].setdefault("FactorsIdentifiedAtAssessment", (None, sub.sourceline))
         if items:
             kwargs["source"].setdefault("AssessmentFactors", items[0].source["AssessmentFactors"])

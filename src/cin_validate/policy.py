@@ -54,7 +54,3 @@ def exit_code(verdicts: Iterable[str]) -> int:
     """The worst verdict's exit code: internal error > unreadable > fail > pass."""
     return max((EXIT_CODE[word] for word in verdicts), default=EXIT_OK)
 
-
-def describe(fail_on: str) -> str:
-    """What fails the run, in words: for the verdict line of the terminal report."""
-    return {"error": "errors", "query": "errors or queries", "never": "nothing"}[fail_on]

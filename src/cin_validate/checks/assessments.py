@@ -60,9 +60,10 @@ def open_assessment_too_long(child: Child, ctx: Context) -> Iterable[Finding]:
     old, not "more than 45", so it passes (open question O1).
     Passes: A{2025-01-27, —}. Fails: A{2025-01-26, —}.
     """
+    cut_off = open_assessment_cutoff(ctx)
     for episode in child.episodes:
         for a in episode.assessments:
-            if a.is_open and a.start_date and a.start_date < open_assessment_cutoff(ctx):
+            if a.is_open and a.start_date and a.start_date < cut_off:
                 yield found(a, "AssessmentActualStartDate", "AssessmentAuthorisationDate")
 
 

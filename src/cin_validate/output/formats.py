@@ -14,7 +14,6 @@ from . import csvfmt, github, htmlfmt, jsonfmt, junit, terminal, xlsxfmt
 FORMATS = ("terminal", "json", "github", "junit", "csv", "xlsx", "html")
 EXTENSIONS = {".json": "json", ".xml": "junit", ".csv": "csv", ".xlsx": "xlsx", ".html": "html",
               ".htm": "html", ".txt": "terminal"}
-BINARY = frozenset({"xlsx"})  # never written to a terminal
 
 
 def for_output(path: str | None) -> str | None:

@@ -29,10 +29,6 @@ def _e(text) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count:,} {word if count == 1 else (plural or word + 's')}"
-
-
 CSS = """
 :root { --ink:#101828; --muted:#475467; --line:#e4e7ec; --bg:#f5f7fa; --card:#fff;
   --navy:#1f3a5f; --error:#b42318; --error-bg:#fef3f2; --query:#b54708; --query-bg:#fffaeb;

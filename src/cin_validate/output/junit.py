@@ -101,8 +101,8 @@ def _suite(report: Report, seconds: float, verdict: str) -> ET.Element:
                                   f"{' '.join(message.split())}")})
             failure.text = _clean("\n".join(_instance(issue) for issue in issues) + "\n")
     case = ET.SubElement(suite, "testcase", {
-        "classname": "cin-validate.Structure",
-        "name": "Structure: elements and values as the 2024-25 return specifies",
+        "classname": f"cin-validate.{STRUCTURE}",
+        "name": f"{STRUCTURE}: elements and values as the 2024-25 return specifies",
         "file": _clean(report.file), "time": "0"})
     if notices:
         failure = ET.SubElement(case, "failure", {

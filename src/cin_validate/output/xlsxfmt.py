@@ -21,7 +21,6 @@ from ..codesets import codeset
 from ..dates import CensusPeriod
 from .csvfmt import COLUMNS, issue_row
 
-SHEETS = ("Summary", "Issues", "Rules", "Notes")
 SUMMARY_COLUMNS = ("File", "LA", "LA name", "Reference date", "Census period", "Children",
                    "Episodes", "Errors", "Queries", "Notices", "Rules checked", "Verdict",
                    "Why not validated")
