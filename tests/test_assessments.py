@@ -12,7 +12,7 @@ import pytest
 from builders import assessment, child, episode, make_return
 from conftest import codes, fired
 
-from cin_validate import catalogue
+from cin_validate import catalogue, years
 from cin_validate.checks import assessments
 from cin_validate.dates import CensusPeriod
 
@@ -41,7 +41,7 @@ def paths(issue) -> list:
 
 
 def test_group3_assessment_rules_are_registered_with_their_catalogue_entries():
-    group = {code for code, info in catalogue.dfe_rules().items()
+    group = {code for code, info in years.default().rules.items()
              if info.group == "group3-assessments-cin-plans" and not code.startswith("40")}
     assert set(assessments.CHILD_CHECKS) == group
     assert assessments.RETURN_CHECKS == {}

@@ -386,7 +386,8 @@ def test_8866_fires_on_an_nfa_episode_with_a_pre_census_referral(issues):
 def test_group2_survives_a_reference_date_at_the_start_of_the_calendar(tmp_path, reference_date,
                                                                        fires_8569Q):
     from cin_validate.checks import episodes as group2
-    from cin_validate.engine import Selection, validate_file
+    from cin_validate.engine import validate_file
+    from cin_validate.selection import Selection
 
     path = tmp_path / "return.xml"
     path.write_text(make_return(child(open_episode("0001-01-01", nfa="true"),

@@ -20,8 +20,8 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
-RULES_DIR = ROOT / "rules"
-CODESETS_DIR = ROOT / "codesets"
+RULES_DIR = ROOT / "rules" / "2024-25"
+CODESETS_DIR = ROOT / "codesets" / "2024-25"
 SPEC_DIR = ROOT.parent / "shared" / "spec"
 SPEC_RULES = SPEC_DIR / "rules"
 SPEC_GUIDE = SPEC_DIR / "cin-census-2024-25-guide.txt"

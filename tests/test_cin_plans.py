@@ -11,7 +11,7 @@ import pytest
 from builders import child, cin_plan, cpp, episode, make_return
 from conftest import codes, fired
 
-from cin_validate import catalogue
+from cin_validate import catalogue, years
 from cin_validate.checks import cin_plans
 
 
@@ -49,7 +49,7 @@ def count(report, code: str) -> int:
 
 
 def test_group3_cin_plan_rules_are_registered_with_their_catalogue_entries():
-    group = {code for code, info in catalogue.dfe_rules().items()
+    group = {code for code, info in years.default().rules.items()
              if info.group == "group3-assessments-cin-plans" and code.startswith("40")}
     assert set(cin_plans.CHILD_CHECKS) == group
     assert cin_plans.RETURN_CHECKS == {}

@@ -4,6 +4,9 @@ from datetime import date
 
 import pytest
 
+from cin_validate import years
+from cin_validate.checks.base import context_for
+from cin_validate.model import Header
 from cin_validate.dates import (CensusPeriod, add_months, add_years, age_on, is_bank_holiday,
                                 is_weekend, is_working_day, working_days_before)
 
@@ -68,8 +71,17 @@ def test_census_period_both_ends_inclusive():
     assert None not in period
 
 
-def test_census_period_falls_back_to_2025_03_31_and_shifts_with_a_valid_header():
-    assert CensusPeriod(None).reference_date == D("2025-03-31")
+@pytest.mark.parametrize("year", ["2024-25", "2025-26", "2026-27"])
+def test_census_period_falls_back_to_the_collection_year_and_shifts_with_a_valid_header(year):
+    collection = years.get(year)
+    fallback = context_for(Header(reference_date_text="31/03/2025"), collection).period
+    assert fallback.reference_date == collection.reference_date
+    assert context_for(None, collection).period.end == collection.reference_date
+    valid = context_for(Header(reference_date=D("2024-03-31")), collection).period
+    assert (valid.start, valid.end) == (D("2023-04-01"), D("2024-03-31"))
+
+
+def test_a_census_period_shifts_with_its_reference_date():
     shifted = CensusPeriod(D("2024-03-31"))
     assert (shifted.start, shifted.end) == (D("2023-04-01"), D("2024-03-31"))
     # 45 working days before 2024-03-31 (a Sunday, Good Friday on the 29th): 20 in March,

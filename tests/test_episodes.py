@@ -13,7 +13,7 @@ import pytest
 from builders import assessment, child, cin_plan, cpp, episode, make_return, s47
 from conftest import fired, where
 
-from cin_validate import catalogue
+from cin_validate import catalogue, years
 from cin_validate.checks import episodes as group2
 
 NO_GROUPS = ""  # episode(NO_GROUPS): an episode without any group (no default assessment)
@@ -37,7 +37,7 @@ def values(issue) -> list[str | None]:
 
 def test_all_28_rules_are_registered_in_the_episodes_module():
     assert set(group2.CHILD_CHECKS) == GROUP2_CODES
-    assert GROUP2_CODES <= set(catalogue.dfe_rules())
+    assert GROUP2_CODES <= set(years.default().rules)
 
 
 # =============================================================================================

@@ -58,4 +58,4 @@ def test_100_fires_for_a_return_with_no_children(validate):
 
 def test_100_reads_the_header_collection_details(validate):
     xml = header(reference_date="2025-03-31")
-    assert len(rule_100(validate, header_xml=xml.replace("2025-03-31", "2026-03-31"))) == 1
+    assert len(rule_100(validate, header_xml=xml.replace("2025-03-31", "2025-04-01"))) == 1

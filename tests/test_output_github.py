@@ -21,7 +21,8 @@ def test_one_command_per_issue_with_the_right_kind_code_and_line():
     report = problems_report()
     result = run(PROBLEMS, "--format", "github")
     assert result.exit_code == (1 if report.errors else 0)
-    lines = result.stdout.splitlines()
+    rule_set, *lines = result.stdout.splitlines()
+    assert parse(rule_set)[0] == "notice" and "2024-25 rule set, verified" in rule_set
     assert len(lines) == len(report.issues)
     kinds = {"error": "error", "query": "warning", "notice": "notice"}
     file_lines = PROBLEMS_TEXT.splitlines()

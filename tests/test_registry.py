@@ -2,13 +2,27 @@
 
 import inspect
 
-from cin_validate import catalogue
+from cin_validate import years
 from cin_validate.checks import CHILD_CHECKS, MODULES, RETURN_CHECKS, implemented
 
 
 def test_every_catalogue_rule_has_a_check_and_every_check_a_catalogue_entry():
-    assert set(catalogue.dfe_rules()) == set(implemented())
-    assert len(implemented()) == 109
+    assert set(years.all_rules()) == set(implemented())
+
+
+def test_each_collection_year_holds_the_rules_its_spec_gives():
+    """years.md: 2025-26 and 2026-27 carry the 109 rules of 2024-25 over unchanged; 2026-27
+    adds module 5's 12 rules."""
+    held = years.held()
+    base = held["2024-25"].rules
+    assert len(base) == 109
+    assert held["2025-26"].rules == base
+    module5 = {code: info for code, info in held["2026-27"].rules.items() if code not in base}
+    assert sorted(module5) == ["8995Q", "9000Q", "9005", "9006", "9007", "9008", "9009",
+                               "9010Q", "9011", "9012", "9013", "9015Q"]
+    assert all(held["2026-27"].rules[code] is info for code, info in base.items())
+    assert {info.year for info in module5.values()} == {"2026-27"}
+    assert {info.year for info in base.values()} == {"2024-25"}
 
 
 def test_each_check_is_documented_with_a_passing_and_a_failing_example():
@@ -59,20 +73,20 @@ def _corpus(directory):
     for number, text in enumerate(texts):
         path = directory / f"corpus-{number}.xml"
         path.write_bytes(text)
-        reader = ReturnReader(path)
+        reader = ReturnReader(path, "2026-27")  # module 5 groups are read in 2026-27 only
         children = [c for c, _ in reader]
         yield reader.header, children
 
 
 def test_a_module_guard_never_skips_a_child_its_rules_would_report(tmp_path):
-    from cin_validate.engine import context_for
+    from cin_validate.checks.base import context_for
 
     guarded = [module for module in MODULES if hasattr(module, "applies_to")]
     assert {module.__name__.rsplit(".", 1)[1] for module in guarded} == {
-        "cin_plans", "section47", "protection_plans"}
+        "cin_plans", "section47", "protection_plans", "pre_proceedings"}
     skipped = fired_elsewhere = 0
     for header, children in _corpus(tmp_path):
-        ctx = context_for(header)
+        ctx = context_for(header, years.get("2026-27"))
         for module in guarded:
             for child in children:
                 findings = [f for check in module.CHILD_CHECKS.values() for f in check(child, ctx)]

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from . import policy
-from .engine import CheckFailed, Selection, validate_file
+from .engine import CheckFailed, validate_file
+from .selection import Selection
 from .parse import ReturnError
 from .report import Report
 
@@ -57,18 +58,20 @@ def expand(paths: Sequence[str]) -> list[str]:
 
 
 def validate_one(path: str, selection: Selection | None = None,
-                 on_child: Callable[[int], None] | None = None) -> FileResult:
+                 on_child: Callable[[int], None] | None = None,
+                 year: str | None = None) -> FileResult:
     """Validate one file; every failure becomes a `FileResult` with its reason."""
     start = time.perf_counter()
-    result = _validate_one(path, selection, on_child)
+    result = _validate_one(path, selection, on_child, year)
     result.seconds = time.perf_counter() - start
     return result
 
 
 def _validate_one(path: str, selection: Selection | None,
-                  on_child: Callable[[int], None] | None) -> FileResult:
+                  on_child: Callable[[int], None] | None, year: str | None) -> FileResult:
     try:
-        return FileResult(path, validate_file(path, selection=selection, on_child=on_child))
+        return FileResult(path, validate_file(path, year=year, selection=selection,
+                                              on_child=on_child))
     except ReturnError as error:
         return FileResult(path, error=error.one_line(), line=error.line)
     except CheckFailed as error:
@@ -82,11 +85,12 @@ def _validate_one(path: str, selection: Selection | None,
                           internal=True, trace=trace)
 
 
-def _worker(path: str, selection: Selection | None) -> FileResult:
-    return validate_one(path, selection)
+def _worker(path: str, selection: Selection | None, year: str | None) -> FileResult:
+    return validate_one(path, selection, year=year)
 
 
-def validate_all(paths: Sequence[str], *, selection: Selection | None = None, jobs: int = 1,
+def validate_all(paths: Sequence[str], *, selection: Selection | None = None,
+                 year: str | None = None, jobs: int = 1,
                  on_child: Callable[[str, int], None] | None = None,
                  on_done: Callable[[FileResult], None] | None = None) -> list[FileResult]:
     """Validate every file; results in the order given.
@@ -99,14 +103,14 @@ def validate_all(paths: Sequence[str], *, selection: Selection | None = None, jo
     if jobs == 1:
         for path in paths:
             callback = (lambda n, path=path: on_child(path, n)) if on_child else None
-            result = validate_one(path, selection, callback)
+            result = validate_one(path, selection, callback, year)
             if on_done:
                 on_done(result)
             results.append(result)
         return results
     done: dict[str, FileResult] = {}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(_worker, path, selection): path for path in paths}
+        futures = {pool.submit(_worker, path, selection, year): path for path in paths}
         for future in as_completed(futures):
             path = futures[future]
             try:

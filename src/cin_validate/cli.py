@@ -28,11 +28,11 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__, batch, catalogue, config, policy, privacy, yony
-from .checks import implemented
-from .engine import CheckFailed, Selection, validate_file
+from . import __version__, batch, catalogue, config, policy, privacy, years, yony
+from .checks import implemented, where_checked
+from .engine import CheckFailed, validate_file
 from .output import formats, progress, terminal
-from .selection import SelectionError
+from .selection import Selection, SelectionError
 from .selection import resolve as resolve_selection
 from .output.files import OutputError, write_atomic
 from .parse import ReturnError
@@ -64,6 +64,8 @@ def _run(path: str, debug: bool, last: yony.Measures | None = None, **options) -
         return validate_file(path, **options)
     except ReturnError as error:
         _fail(error.one_line(), EXIT_INVALID)
+    except yony.PreviousNotEarlier as error:
+        _fail(str(error), EXIT_INVALID)
     except CheckFailed as error:
         if debug:
             traceback.print_exception(error.__cause__)
@@ -71,6 +73,11 @@ def _run(path: str, debug: bool, last: yony.Measures | None = None, **options) -
     except MemoryError:
         _fail(f"{path}: too large to validate in the memory available", EXIT_INVALID)
     raise AssertionError("unreachable")
+
+
+def _year_option(help_text: str):
+    return click.option("--year", type=click.Choice(list(years.held())), default=None,
+                        help=help_text)
 
 
 def _previous_options(command):
@@ -85,10 +92,10 @@ def _previous_options(command):
              "queries that never fail the run.")(command)
 
 
-def _measure(path: str, option: str = "") -> yony.Measures:
+def _measure(path: str, option: str = "", year: str | None = None) -> yony.Measures:
     """The headline measures of a return (no DfE rule runs); a failure is one line, exit 2."""
     try:
-        return yony.measure_file(path)
+        return yony.measure_file(path, year)
     except ReturnError as error:
         _fail(f"{option}{error.one_line()}", EXIT_INVALID)
     except MemoryError:
@@ -100,7 +107,8 @@ def _run_year_on_year(path: str, debug: bool, previous: str | None,
                       previous_counts: str | None, **options) -> Report:
     """`_run`, plus the YonY checks against last year's return or figures when given.
 
-    `options` go to `engine.validate_file` (`selection`, `on_child`).
+    `options` go to `engine.validate_file` (`year`, `selection`, `on_child`). Last year's
+    return is only counted, as the year its own header names (never this run's `--year`).
     """
     if previous is None and previous_counts is None:
         return _run(path, debug, **options)
@@ -137,6 +145,8 @@ def main() -> None:
 def _validate_options(command):
     """The options of `validate` (formats, policy, rules, privacy, files), as --help lists them."""
     options = [
+        _year_option("The collection year to validate against  [default: the one the header's "
+                     "ReferenceDate or Year names, else 2024-25]"),
         click.option("--format", "fmt", type=click.Choice(formats.FORMATS), default=None,
                      help="How to write the report  [default: from --output's extension, "
                           "else the configuration file's, else terminal]"),
@@ -182,7 +192,7 @@ def _validate_options(command):
 @click.argument("files", nargs=-1, required=True, type=click.Path(), metavar="FILE...")
 @_validate_options
 @_previous_options
-def validate(files: tuple[str, ...], fmt: str | None, output: tuple[str, ...],
+def validate(files: tuple[str, ...], year: str | None, fmt: str | None, output: tuple[str, ...],
              fail_on: str | None,
              select: tuple[str, ...], ignore: tuple[str, ...], redact: bool,
              redact_key: str | None, jobs: int | None, quiet: bool, details: bool,
@@ -193,7 +203,7 @@ def validate(files: tuple[str, ...], fmt: str | None, output: tuple[str, ...],
     ctx = click.get_current_context()
     if redact_key and ctx.get_parameter_source("redact_key") is click.core.ParameterSource.COMMANDLINE:
         redact = True
-    run = _settings(files, fmt=fmt, output=output, fail_on=fail_on, select=select,
+    run = _settings(files, year=year, fmt=fmt, output=output, fail_on=fail_on, select=select,
                     ignore=ignore, config_file=config_file, no_config=no_config)
     if run.several and (previous or previous_counts):
         _fail("--previous compares one return with last year's: give one file", EXIT_INVALID)
@@ -204,7 +214,7 @@ def validate(files: tuple[str, ...], fmt: str | None, output: tuple[str, ...],
         path, start = run.paths[0], time.perf_counter()
         with progress.bar(run.paths, enabled=show, per_child=True) as bar:
             on_child = (lambda count: bar.child(path, count)) if bar else None
-            report = _run_year_on_year(path, debug, previous, previous_counts,
+            report = _run_year_on_year(path, debug, previous, previous_counts, year=run.year,
                                        selection=run.selection, on_child=on_child)
         results = [batch.FileResult(path, report, seconds=time.perf_counter() - start)]
     results = batch.judge(results, run.fail_on)
@@ -226,10 +236,11 @@ class _Run:
     targets: list[tuple[str | None, str]]  # (output file or None for stdout, format)
     fail_on: str
     selection: Selection
+    year: str | None  # --year (or the configuration file's); None: each header decides
 
 
-def _settings(files: tuple[str, ...], *, fmt, output, fail_on, select, ignore, config_file,
-              no_config) -> _Run:
+def _settings(files: tuple[str, ...], *, year, fmt, output, fail_on, select, ignore,
+              config_file, no_config) -> _Run:
     """The command line over the configuration file over the defaults; bad ones exit 2."""
     paths = batch.expand(files)
     if not paths:
@@ -248,7 +259,8 @@ def _settings(files: tuple[str, ...], *, fmt, output, fail_on, select, ignore, c
         _fail(str(error), EXIT_INVALID)
     several = len(files) > 1 or any(os.path.isdir(path) for path in files)
     return _Run(paths, several, targets,
-                fail_on or settings.get("fail-on") or policy.DEFAULT_FAIL_ON, selection)
+                fail_on or settings.get("fail-on") or policy.DEFAULT_FAIL_ON, selection,
+                year or settings.get("year"))
 
 
 def _targets(fmt: str | None, outputs: tuple[str, ...], configured: str | None):
@@ -279,7 +291,7 @@ def _validate_many(run: _Run, *, jobs: int, show: bool, debug: bool) -> list[bat
     """Every file, in parallel when `jobs` > 1; a file that fails is reported, not fatal."""
     per_child = min(jobs, len(run.paths)) == 1
     with progress.bar(run.paths, enabled=show, per_child=per_child) as bar:
-        results = batch.validate_all(run.paths, selection=run.selection, jobs=jobs,
+        results = batch.validate_all(run.paths, selection=run.selection, year=run.year, jobs=jobs,
                                      on_child=bar.child if bar and per_child else None,
                                      on_done=bar.file_done if bar else None)
     for result in results:
@@ -327,13 +339,25 @@ def _emit(text: str, output: str | None, source: str) -> None:
         _fail(str(error), EXIT_INVALID)
 
 
+def _configured_year(file: str) -> str | None:
+    """The configuration file's `year` for FILE, for the commands without the full settings."""
+    try:
+        return config.for_files([file]).get("year")
+    except config.ConfigError as error:
+        _fail(str(error), EXIT_INVALID)
+    raise AssertionError("unreachable")
+
+
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--debug", is_flag=True, hidden=True)
+@_year_option("The collection year to validate against  [default: as the header names it]")
 @_previous_options
-def notes(file: str, debug: bool, previous: str | None, previous_counts: str | None) -> None:
+def notes(file: str, debug: bool, year: str | None, previous: str | None,
+          previous_counts: str | None) -> None:
     """Print only the auto-OK return-level notes for FILE, ready to paste into COLLECT."""
-    report = _run_year_on_year(file, debug, previous, previous_counts)
+    report = _run_year_on_year(file, debug, previous, previous_counts,
+                               year=year or _configured_year(file))
     for note in report.notes:
         click.echo(note)
     if not report.notes:
@@ -341,41 +365,73 @@ def notes(file: str, debug: bool, previous: str | None, previous_counts: str | N
 
 
 @main.command(name="rules")
-def list_rules() -> None:
-    """List the catalogue of DfE rules and whether each is checked."""
+@_year_option("The collection year whose rule set to list  [default: 2024-25]")
+def list_rules(year: str | None) -> None:
+    """List a collection year's DfE rules: each rule's year, how sure it is, whether checked."""
+    collection = years.get(year) if year else years.default()
     done = implemented()
-    table = Table(box=None, pad_edge=False)
-    for name in ("Code", "Type", "Module", "Checked", "Message"):
-        table.add_column(name, overflow="fold", no_wrap=name != "Message")
-    rules = catalogue.dfe_rules()
-    for code, info in rules.items():
-        table.add_row(code, info.severity, info.module, "yes" if code in done else "no",
-                      Text(info.message))
     console = terminal.make_console()
+    console.print(Text(f"Rule set {collection.year}: {collection.title}, {collection.status} "
+                       f"({collection.status_note})", style="bold"))
+    table = Table(box=None, pad_edge=False)
+    for name in ("Code", "Type", "Module", "Year", "Sureness", "Checked", "Message"):
+        table.add_column(name, overflow="fold", no_wrap=name != "Message")
+    rules = collection.rules
+    for code, info in rules.items():
+        table.add_row(code, info.severity, info.module, info.year, info.sureness,
+                      "yes" if code in done else "no", Text(info.message))
     console.print(table)
     console.print(f"{len(done & rules.keys())} of {len(rules)} rules checked")
+    others = [held.label() for held in years.held().values() if held is not collection]
+    if others:
+        console.print(Text(f"Other collection years held: {', '.join(others)} "
+                           "(cin-validate rules --year YEAR)", style="dim"))
     console.print()
     console.print(terminal.yony_rules_table(catalogue.yony_rules()))
 
 
+SURENESS = {
+    catalogue.VERIFIED: "verified against the DfE's own rule text",
+    "quoted": "quoted: the DfE condition survives word for word in public sources",
+    "from the message": "from the message: only the DfE message survives; the condition is "
+                        "read from it",
+}
+
+
 @main.command()
-@click.argument("code")
-def explain(code: str) -> None:
-    """Show one rule: its message, what it checks and its auto-OK note."""
-    info = catalogue.lookup(code.strip().upper()) or catalogue.lookup(code.strip())
+@click.argument("code", nargs=-1, required=True)
+@_year_option("Explain the rule as this collection year holds it  [default: any year]")
+def explain(code: tuple[str, ...], year: str | None) -> None:
+    """Show one rule: its message, what it checks, its years, its auto-OK note, its code."""
+    text = " ".join(code).strip()
+    collection = years.get(year) if year else None
+    info = years.lookup(text.upper(), collection) or years.lookup(text, collection)
     if info is None:
-        _fail(f"no rule {code!r} in the catalogue (see `cin-validate rules`)", EXIT_INVALID)
+        elsewhere = years.lookup(text.upper())
+        if collection is not None and elsewhere is not None:
+            _fail(f"rule {elsewhere.code} is not in the {collection.year} rule set; it is new in "
+                  f"{elsewhere.year} (--year {elsewhere.year})", EXIT_INVALID)
+        _fail(f"no rule {text!r} in the catalogue (see `cin-validate rules`)", EXIT_INVALID)
     console = terminal.make_console()
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
     rows = [("Rule", info.code), ("Type", info.severity), ("Module", info.module),
             ("Message", info.message), ("Checks", info.summary), ("One issue", info.instance),
-            ("Fields", ", ".join(info.fields)),
-            ("Checked here", "yes" if info.code in implemented() or not info.is_dfe else "no")]
+            ("Fields", ", ".join(info.fields))]
+    if info.is_dfe:
+        holding = [held.label() for held in years.held().values() if info.code in held.rules]
+        rows += [("Collection years", ", ".join(holding)),
+                 ("Sureness", f"{SURENESS.get(info.sureness, info.sureness)} ({info.year})")]
+        if collection is not None:
+            rows.append(("Rule set", f"{collection.year}: {collection.status}, "
+                                     f"{collection.status_note}"))
     if yony.is_year_on_year(info.code):
-        rows[-1] = ("Checked here", "yes, with --previous LAST.xml or --previous-counts LAST.json")
+        rows.append(("Checked here", "yes, with --previous LAST.xml or --previous-counts "
+                                     "LAST.json"))
         rows.append(("Threshold", f"a change of {info.threshold}% or more either way"))
+    else:
+        rows.append(("Checked by", where_checked(info.code) or "no check is registered"))
     if info.auto_ok_note:
         rows.append(("Auto-OK note", info.auto_ok_note))
     for name, value in rows:
@@ -391,13 +447,14 @@ def explain(code: str) -> None:
               "--previous-counts reads.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Write to this file (atomically) instead of standard output.")
-def stats(file: str, fmt: str, output: str | None) -> None:
+@_year_option("Read FILE as this collection year  [default: as the header names it]")
+def stats(file: str, fmt: str, output: str | None, year: str | None) -> None:
     """Count FILE's headline measures: what the year-on-year checks YonY 01 to 07 compare.
 
     Keep `cin-validate stats RETURN.xml --format json -o counts.json` with each year's return:
     next year, `cin-validate NEXT.xml --previous-counts counts.json` runs the checks.
     """
-    measures = _measure(file)
+    measures = _measure(file, year=year or _configured_year(file))
     if fmt == "json":
         _emit(json.dumps(measures.to_dict(), ensure_ascii=False, indent=2) + "\n", output, file)
     elif output:

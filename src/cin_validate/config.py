@@ -10,6 +10,7 @@ Looked for beside the (first) validated file, then in each folder above it, the 
     select = ["8", "1510"]          # or "8,1510"
     ignore = ["8670Q", "8675Q"]
     format = "junit"                # terminal | json | github | junit | csv | xlsx | html
+    year = "2025-26"                # the collection year to validate against (as --year)
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from . import years
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,6 +35,7 @@ KEYS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "select": ("rule codes or prefixes", None),
     "ignore": ("rule codes or prefixes", None),
     "format": ("one of", ("terminal", "json", "github", "junit", "csv", "xlsx", "html")),
+    "year": ("one of", tuple(years.held())),
 }
 
 

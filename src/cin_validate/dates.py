@@ -13,7 +13,6 @@ from functools import lru_cache
 import holidays
 from dateutil.relativedelta import relativedelta
 
-DEFAULT_REFERENCE_DATE = date(2025, 3, 31)
 _ONE_DAY = timedelta(days=1)
 
 
@@ -98,13 +97,14 @@ class CensusPeriod:
     """The census year that ends on the effective ReferenceDate, both ends inclusive.
 
     The effective ReferenceDate is the header's when it is a valid date (a wrong but valid date
-    is still used, so the period shifts with it) and 2025-03-31 otherwise (rules README).
+    is still used, so the period shifts with it) and the collection year's otherwise (rules
+    README); `checks.base.context_for` decides which.
     """
 
     __slots__ = ("reference_date", "start", "end")
 
-    def __init__(self, reference_date: date | None):
-        self.reference_date = reference_date or DEFAULT_REFERENCE_DATE
+    def __init__(self, reference_date: date):
+        self.reference_date = reference_date
         self.end = self.reference_date
         self.start = add_days(add_years(self.reference_date, -1), 1)
 

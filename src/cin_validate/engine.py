@@ -5,15 +5,18 @@ from __future__ import annotations
 import gc
 import os
 from contextlib import contextmanager
-from typing import Callable, Iterable
+from typing import Callable
 
-from . import catalogue
+from . import catalogue, years
 from .checks import RETURN_CHECKS, child_check_groups
-from .checks.base import Context, Finding, Place
-from .dates import CensusPeriod
-from .model import Child, ChildRef, Header
+from .checks.base import Context, Finding, Place, context_for
+from .model import Child, ChildRef
 from .parse import ReturnReader, Structural
 from .report import Issue, Report
+from .selection import Selection
+
+# The notice that the header named no collection year we hold comes before everything else.
+FIRST_NOTICE = "S09"
 
 
 class CheckFailed(Exception):
@@ -25,28 +28,20 @@ class CheckFailed(Exception):
         self.code, self.child = code, child
 
 
-def context_for(header: Header | None) -> Context:
-    header = header or Header()
-    return Context(header=header, period=CensusPeriod(header.reference_date))
-
-
-class Selection:
-    """Which DfE rules run and which structural notices show: all by default.
-
-    `selection.resolve` builds one from `--select` / `--ignore` patterns.
-    """
-
-    def __init__(self, codes: Iterable[str] | None = None):
-        self.codes = frozenset(codes) if codes is not None else None
-
-    def __contains__(self, code: str) -> bool:
-        return self.codes is None or code in self.codes
-
-
-def _structural_issue(notice: Structural, child: ChildRef | None) -> Issue:
+def _structural_issue(notice: Structural, child: ChildRef | None,
+                      detail: str | None = None) -> Issue:
     info = catalogue.structural_rules()[notice.code]
     place = Place(notice.path, notice.field, notice.text, notice.line)
-    return Issue(notice.code, info.severity, info.message, child, (place,))
+    return Issue(notice.code, info.severity, info.message, child, (place,), detail)
+
+
+def _default_year_notice(reader: ReturnReader) -> Issue:
+    """S09: the header named no collection year we hold, so the default year was used."""
+    header = reader.header
+    line = header.source.get("ReferenceDate", (None, header.line))[1] if header else None
+    notice = Structural(FIRST_NOTICE, "Header", "ReferenceDate",
+                        header.reference_date_text if header else None, line)
+    return _structural_issue(notice, None, years.default_notice_text(header, reader.choice))
 
 
 @contextmanager
@@ -70,42 +65,44 @@ def _cyclic_gc_paused():
 def validate_file(path: str | os.PathLike, **options) -> Report:
     """Validate one return; raises `parse.ReturnError` when the file cannot be validated.
 
-    Options are those of `_validate`: `selection`, `on_child`, `observe`.
+    Options are those of `_validate`: `year`, `selection`, `on_child`, `observe`.
     """
     with _cyclic_gc_paused():
         return _validate(path, **options)
 
 
-def _validate(path: str | os.PathLike, *, selection: Selection | None = None,
-                  on_child: Callable[[int], None] | None = None,
-                  observe: Callable[[Child, Context], None] | None = None) -> Report:
-    """Stream the return through every selected check and build the report.
+def _validate(path: str | os.PathLike, *, year: str | None = None,
+              selection: Selection | None = None,
+              on_child: Callable[[int], None] | None = None,
+              observe: Callable[[Child, Context], None] | None = None) -> Report:
+    """Stream the return through every selected check of its collection year; build the report.
 
+    `year` ("2025-26") is `--year`; without it the header decides (`years.choose`).
     `observe`, when given, also sees each child with the rules' context as it streams (the
     year-on-year measures are counted this way, in the same pass).
     """
     selection = selection or Selection()
-    rules = catalogue.dfe_rules()
-    order = {code: position for position, code in enumerate(rules)}
-    check_groups = child_check_groups(lambda code: code in rules and code in selection)
-    return_check_types = [(code, cls) for code, cls in RETURN_CHECKS.items()
-                          if code in rules and code in selection]
+    reader = ReturnReader(path, year)
+    issues: list[Issue] = []
+    ctx: Context | None = None
+    rules: dict = {}
+    check_groups: list = []
+    return_checks: list = []
+    children = episodes = 0
 
     def issue(code: str, finding: Finding, child: ChildRef | None) -> Issue:
         info = rules[code]
         return Issue(code, info.severity, info.message, finding.child or child,
                      finding.places, finding.detail)
 
-    reader = ReturnReader(path)
-    issues: list[Issue] = []
-    ctx: Context | None = None
-    return_checks: list = []
-    children = episodes = 0
-
     def start() -> Context:
-        nonlocal return_checks
-        started = context_for(reader.header)
-        return_checks = [(code, cls(started)) for code, cls in return_check_types]
+        """Once the collection year is known: its context, its rules and their checks."""
+        nonlocal rules, check_groups, return_checks
+        started = context_for(reader.header, reader.choice.collection)
+        rules = started.collection.rules
+        check_groups = child_check_groups(lambda code: code in rules and code in selection)
+        return_checks = [(code, cls(started)) for code, cls in RETURN_CHECKS.items()
+                         if code in rules and code in selection]
         return started
 
     for child, notices in reader:
@@ -145,8 +142,11 @@ def _validate(path: str | os.PathLike, *, selection: Selection | None = None,
             raise CheckFailed(code, None) from error
     issues.extend(_structural_issue(notice, None) for notice in reader.header_notices
                   if notice.code in selection)
+    if reader.choice.is_default_fallback and FIRST_NOTICE in selection:
+        issues.append(_default_year_notice(reader))
 
     # Return-level issues first, then by child and the catalogue's order of rules.
+    order = {code: position for position, code in enumerate((FIRST_NOTICE, *rules))}
     issues.sort(key=lambda i: (i.child.index if i.child else 0, order.get(i.code, len(order)),
                                i.code))
     fired = {i.code for i in issues}
@@ -154,8 +154,8 @@ def _validate(path: str | os.PathLike, *, selection: Selection | None = None,
     notes = [info.auto_ok_note for code, info in sorted(rules.items(), key=lambda r: r[0].zfill(6))
              if info.auto_ok_note and code in fired]
     checked = (tuple(code for _, checks in check_groups for code, _ in checks)
-               + tuple(code for code, _ in return_check_types))
+               + tuple(code for code, _ in return_checks))
     return Report(file=os.fspath(path), header=ctx.header, reference_date=ctx.reference_date,
                   children=children, episodes=episodes, issues=issues,
                   rules_checked=tuple(sorted(checked, key=order.get)), rules_total=len(rules),
-                  notes=notes)
+                  notes=notes, collection=ctx.collection, chosen_by=reader.choice.chosen_by)

@@ -223,6 +223,38 @@ class ProtectionPlan(_Plan):
 
 
 @dataclass(frozen=True, slots=True)
+class PreProceedings:
+    """One <PreProceedingsandFGDM> group (2026-27 on): a pre-proceedings episode.
+
+    Module 5 of the 2026-27 collection (rules/2026-27-module5.md); the N-numbers are the DfE's.
+    """
+
+    start_date: date | None = None  # PPStartDate (N00826): the decision to commence
+    letter_sent_date: date | None = None  # LBPSentDate (N00827): letter before proceedings
+    fgdm_offered: bool | None = None  # FGDMMeetingOffer (N00828)
+    fgdm_facilitated: bool | None = None  # FGDMMeetingFac (N00829)
+    initial_meeting_date: date | None = None  # InitialPPMeetingDate (N00830)
+    review_meetings: int | None = None  # ReviewMeetingsCount (N00831) when it is an integer
+    step_decision_date: date | None = None  # StepDecisionDate: step up or down
+    outcome: str | None = None  # PPOutcome (N00833), code set CS131, as written
+    court_application_date: date | None = None  # CourtAppDate (N00834)
+    care_proceedings_letter_date: date | None = None  # LetterInitCPDate
+    path: str = ""
+    line: int | None = None
+    source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def has_values(self) -> bool:
+        """At least one of its values is written (valid or not): module 5 data (8995Q)."""
+        return any(text is not None for text, _line in self.source.values())
+
+    @property
+    def review_meetings_given(self) -> bool:
+        """ReviewMeetingsCount is a whole number 0 or more ("present" for 9015Q)."""
+        return self.review_meetings is not None and self.review_meetings >= 0
+
+
+@dataclass(frozen=True, slots=True)
 class Episode:
     """One <CINdetails> element: an episode of need."""
 
@@ -237,6 +269,7 @@ class Episode:
     cin_plans: tuple[CINPlan, ...] = ()
     section47s: tuple[Section47, ...] = ()
     protection_plans: tuple[ProtectionPlan, ...] = ()
+    pre_proceedings: tuple[PreProceedings, ...] = ()  # 2026-27 on
     path: str = ""
     line: int | None = None
     source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
@@ -308,4 +341,9 @@ class Child:
         for episode in self.episodes:
             for plan in episode.protection_plans:
                 yield episode, plan
+
+    def pre_proceedings(self) -> Iterator[tuple[Episode, PreProceedings]]:
+        for episode in self.episodes:
+            for group in episode.pre_proceedings:
+                yield episode, group
 

@@ -20,7 +20,7 @@ from typing import Callable, Iterator
 
 from lxml import etree
 
-from . import model
+from . import model, years
 from .model import Source  # (text, line)
 from .values import clean, parse_bool, parse_date, parse_int
 
@@ -65,6 +65,26 @@ PROTECTION_PLAN = {
     "LatestCategoryOfAbuse": ("latest_category", TEXT),
     "NumberOfPreviousCPP": ("previous_plans", INT),
 }
+PRE_PROCEEDINGS = {  # 2026-27 on (rules/2026-27-module5.md)
+    "PPStartDate": ("start_date", DATE), "LBPSentDate": ("letter_sent_date", DATE),
+    "FGDMMeetingOffer": ("fgdm_offered", BOOL), "FGDMMeetingFac": ("fgdm_facilitated", BOOL),
+    "InitialPPMeetingDate": ("initial_meeting_date", DATE),
+    "ReviewMeetingsCount": ("review_meetings", INT),
+    "StepDecisionDate": ("step_decision_date", DATE), "PPOutcome": ("outcome", TEXT),
+    "CourtAppDate": ("court_application_date", DATE),
+    "LetterInitCPDate": ("care_proceedings_letter_date", DATE),
+}
+# The episode's repeatable groups: (element, model class, value table, model attribute).
+# A group a collection year adds (`years.Collection.elements`) is read only in that year.
+EPISODE_GROUPS = (
+    ("Assessments", model.Assessment, ASSESSMENT, "assessments"),
+    ("CINPlanDates", model.CINPlan, CIN_PLAN, "cin_plans"),
+    ("Section47", model.Section47, SECTION47, "section47s"),
+    ("ChildProtectionPlans", model.ProtectionPlan, PROTECTION_PLAN, "protection_plans"),
+    ("PreProceedingsandFGDM", model.PreProceedings, PRE_PROCEEDINGS, "pre_proceedings"),
+)
+BASE_EPISODE_GROUPS = frozenset({"Assessments", "CINPlanDates", "Section47",
+                                 "ChildProtectionPlans"})
 
 # Some producers add CBDSLevels under Header/Content; it is not part of the return's data.
 IGNORED_IN_HEADER = frozenset({"Content"})
@@ -128,9 +148,10 @@ class _GroupReader:
     """Reads children (and the header) into the model; collects each one's structural notices.
 
     One reader serves a whole file: its tables of group handlers are built once, not per child.
+    `elements` are the groups the collection year adds to the return (2026-27's module 5).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, elements: frozenset[str] = frozenset()) -> None:
         self.notices: list[Structural] = []
         self._child_groups = {
             "ChildIdentifiers": self._single("identifiers", self.identifiers),
@@ -138,14 +159,12 @@ class _GroupReader:
             "CINdetails": self.episode,
         }
         self._characteristics_groups = {"Disabilities": self._disabilities}
+        sub_groups = {"Assessments": {"FactorsIdentifiedAtAssessment": self._factors},
+                      "ChildProtectionPlans": {"Reviews": self._reviews}}
         self._episode_groups = {
-            "Assessments": self._group(model.Assessment, ASSESSMENT, "assessments",
-                                       {"FactorsIdentifiedAtAssessment": self._factors}),
-            "CINPlanDates": self._group(model.CINPlan, CIN_PLAN, "cin_plans"),
-            "Section47": self._group(model.Section47, SECTION47, "section47s"),
-            "ChildProtectionPlans": self._group(model.ProtectionPlan, PROTECTION_PLAN,
-                                                "protection_plans", {"Reviews": self._reviews}),
-        }
+            name: self._group(cls, table, key, sub_groups.get(name))
+            for name, cls, table, key in EPISODE_GROUPS
+            if name in BASE_EPISODE_GROUPS or name in elements}
 
     def note(self, code: str, path: str, el, text: str | None = None) -> None:
         self.notices.append(Structural(code, path, _local(el.tag), text, el.sourceline))
@@ -276,7 +295,7 @@ class _GroupReader:
         if not _has_elements(el):
             return  # an empty <CINdetails/> is no episode (rules README)
         kwargs = self.values(el, path, EPISODE, self._episode_groups)
-        for key in ("assessments", "cin_plans", "section47s", "protection_plans"):
+        for _name, _cls, _table, key in EPISODE_GROUPS:
             if key in kwargs:
                 kwargs[key] = tuple(kwargs[key])
         episode = model.Episode(path=path, line=el.sourceline, **kwargs)
@@ -348,17 +367,30 @@ def _syntax_error(path: str, error: etree.XMLSyntaxError) -> ReturnError:
 class ReturnReader:
     """Streams a return: `header` once seen, then each `model.Child` with its notices.
 
+    `choice` is the collection year the return is read and validated as (`years.choose`: the
+    `year` given, else what the header names); it is decided from the header before the first
+    child is read, because a year may add groups to the return (2026-27's module 5), and is
+    set once the stream has started (or ended, for a return without children).
+
     >>> reader = ReturnReader("examples/clean.xml")
-    >>> for child in reader: ...
+    >>> for child, notices in reader: ...
     """
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, year: str | None = None):
         self.path = os.fspath(path)
+        self.year = year
         self.header: model.Header | None = None
         self.header_notices: list[Structural] = []
         self.children_seen = 0
+        self.choice: years.Choice | None = None
         self._reader = _GroupReader()
         self._header_read_ahead = False
+
+    def _choose(self) -> None:
+        """Decide the collection year from the header read so far (once)."""
+        if self.choice is None:
+            self.choice = years.choose(self.header, self.year)
+            self._reader = _GroupReader(self.choice.collection.elements)
 
     def _check_readable(self) -> None:
         if not os.path.exists(self.path):
@@ -383,6 +415,7 @@ class ReturnReader:
                 yield self._read_child(el)
                 _release(el, parent, self.header_notices)
             self._note_strays(events.root)
+            self._choose()
         except etree.XMLSyntaxError as error:
             raise _syntax_error(self.path, error) from None
         except OSError as error:
@@ -430,11 +463,13 @@ class ReturnReader:
 
     def _read_child(self, el) -> tuple[model.Child, list[Structural]]:
         self.children_seen += 1
-        if self.header is None and self.children_seen == 1:
-            self._read_late_header()
+        if self.children_seen == 1:
+            if self.header is None:
+                self._read_late_header()
             if self.header is None:
                 self.header_notices.append(Structural("S07", "Message", "Header", None,
                                                       el.sourceline))
+            self._choose()  # before the first child: the year decides which groups exist
         reader = self._reader
         reader.notices = []  # each child's notices travel with it
         return reader.child(el, self.children_seen), reader.notices

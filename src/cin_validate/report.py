@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from . import years
 from .checks.base import Place
 from .model import ChildRef, Header
 
@@ -67,6 +68,14 @@ class Issue:
         }
 
 
+def census_heading(reports) -> str:
+    """What a report about these returns is titled: their collection year's census, or the
+    census in general when they are of several years (or none could be read)."""
+    titles = {report.collection.title for report in reports if report is not None}
+    title = titles.pop() if len(titles) == 1 else "children in need census"
+    return title[:1].upper() + title[1:]
+
+
 @dataclass
 class Report:
     file: str
@@ -79,6 +88,9 @@ class Report:
     rules_total: int = 0  # DfE codes in the catalogue
     notes: list[str] = field(default_factory=list)  # auto-OK return-level notes, exact text
     year_on_year: Comparison | None = None  # with --previous / --previous-counts (yony.apply)
+    # The collection year validated against (its rules, dates and status) and how it was chosen.
+    collection: years.Collection = field(default_factory=years.default)
+    chosen_by: str = years.BY_DEFAULT
 
     @property
     def counts(self) -> Counter:
@@ -99,6 +111,26 @@ class Report:
     @property
     def la(self) -> str | None:
         return self.header.lea
+
+    @property
+    def rule_set(self) -> dict:
+        """JSON `rule_set` (years.md): the collection used, its status and how it was chosen."""
+        return {**self.collection.to_dict(), "chosen_by": self.chosen_by}
+
+    @property
+    def rule_set_text(self) -> str:
+        """The collection validated against, its status and why: "2025-26 (provisional: ...)"."""
+        collection = self.collection
+        return f"{collection.year} ({collection.status}: {collection.status_note})"
+
+    @property
+    def year_note(self) -> str | None:
+        """Said before anything else when the header named no collection year we hold."""
+        if self.chosen_by != years.BY_DEFAULT:
+            return None
+        return (f"Note: the header names no collection year cin-validate holds "
+                f"({', '.join(years.held())}); validated against {self.collection.label()}. "
+                "Choose another with --year.")
 
     def by_rule(self) -> list[tuple[str, str, str, int]]:
         """(code, severity, message, count) per rule that fired: errors, then queries, then
@@ -134,4 +166,5 @@ class Report:
             "year_on_year": ([result.to_dict() for result in self.year_on_year.results]
                              if self.year_on_year else []),
             "year_on_year_measures": self.year_on_year.to_dict() if self.year_on_year else None,
+            "rule_set": self.rule_set,
         }

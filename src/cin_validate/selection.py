@@ -11,12 +11,24 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from . import catalogue
-from .engine import Selection
+from . import catalogue, years
 
 
 class SelectionError(ValueError):
     pass
+
+
+class Selection:
+    """Which DfE rules run and which structural notices show: all by default.
+
+    `resolve` builds one from `--select` / `--ignore` patterns.
+    """
+
+    def __init__(self, codes: Iterable[str] | None = None):
+        self.codes = frozenset(codes) if codes is not None else None
+
+    def __contains__(self, code: str) -> bool:
+        return self.codes is None or code in self.codes
 
 
 def split_patterns(values: Iterable[str] | str | None) -> list[str]:
@@ -33,8 +45,9 @@ def _key(text: str) -> str:
 
 
 def all_codes() -> list[str]:
-    """Every code a pattern may name: the DfE rules, the structural codes, the YonY checks."""
-    return [*catalogue.dfe_rules(), *catalogue.structural_rules(), *catalogue.yony_rules()]
+    """Every code a pattern may name: the DfE rules of every year held, the structural codes,
+    the YonY checks."""
+    return [*years.all_rules(), *catalogue.structural_rules(), *catalogue.yony_rules()]
 
 
 def matching(pattern: str, codes: Iterable[str]) -> list[str]:

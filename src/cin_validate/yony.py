@@ -5,7 +5,7 @@ headline count moves by the check's threshold or more. Here the same counts are 
 
 - `MeasureCounter` counts the seven headline measures of one return as it streams, each
   against that return's own census period (the year ending on its effective ReferenceDate,
-  as `engine.context_for` decides), so last year's return is counted over last year;
+  as `checks.base.context_for` decides), so last year's return is counted over last year;
 - `measure_file` streams a return with the secure `ReturnReader` for the measures alone (no DfE
   rule runs; structural problems never stop it; invalid dates count as absent);
 - `compare` turns last year's and this year's measures into the seven `Result`s, and `apply`
@@ -25,12 +25,13 @@ from datetime import date
 from fractions import Fraction
 from typing import Mapping
 
-from . import catalogue
-from .checks.base import Context
+from . import catalogue, years
+from .checks.base import Context, context_for
 from .dates import CensusPeriod, add_years
 from .model import Child, Header, ProtectionPlan
 from .parse import ReturnReader
 from .report import Issue, Report
+from .values import parse_date
 
 
 def is_year_on_year(code: str) -> bool:
@@ -68,19 +69,12 @@ def cpp_open_at(plan: ProtectionPlan, reference_date: date) -> bool:
             and (plan.end_date is None or plan.end_date > reference_date))
 
 
+# Counted beside the measures, compared by no check: module 5 groups (2026-27 on).
+PRE_PROCEEDINGS = "pre_proceedings_groups"
+
+
 # ---------------------------------------------------------------------------------------------
 # the measures of one return
-
-
-def _context_for(header: Header | None) -> Context:
-    """The engine's context (effective ReferenceDate and census period) for a header.
-
-    Imported when first needed: `policy` imports `is_year_on_year` from here, and the engine
-    must stay free to import `policy` without an import cycle.
-    """
-    from .engine import context_for
-
-    return context_for(header)
 
 
 @dataclass(frozen=True)
@@ -95,6 +89,8 @@ class Measures:
     period_end: date
     counts: Mapping[str, int]
     structural_notices: int | None = None  # None when read from a stats JSON without it
+    collection: years.Collection | None = field(default=None, compare=False)  # None from JSON
+    pre_proceedings_groups: int | None = None  # present <PreProceedingsandFGDM> groups
 
     def to_dict(self) -> dict:
         """The JSON of `cin-validate stats --format json` (read back by `load_counts`)."""
@@ -108,6 +104,8 @@ class Measures:
             "measures": {key: self.counts[key] for key in KEYS},
             "checks": {measure.key: measure.code for measure in MEASURES},
             "structural_notices": self.structural_notices,
+            PRE_PROCEEDINGS: self.pre_proceedings_groups,
+            "rule_set": self.collection.to_dict() if self.collection else None,
         }
 
 
@@ -116,6 +114,7 @@ class MeasureCounter:
 
     def __init__(self) -> None:
         self.counts = dict.fromkeys(KEYS, 0)
+        self.pre_proceedings = 0
         self.ctx: Context | None = None  # the context of the first child: one period per return
         self._s47_seen: set[tuple[str | None, str | None, date]] = set()
 
@@ -144,34 +143,38 @@ class MeasureCounter:
                     counts["cpp_started"] += 1
                 if plan.end_date in period:
                     counts["cpp_ended"] += 1
+            self.pre_proceedings += len(episode.pre_proceedings)
 
     def finish(self, file: str | os.PathLike, header: Header | None,
-               structural_notices: int | None = None) -> Measures:
+               collection: years.Collection, structural_notices: int | None = None) -> Measures:
         """The measures; `header` gives the period when the return had no child at all."""
-        ctx = self.ctx or _context_for(header)
+        ctx = self.ctx or context_for(header, collection)
         header = header or Header()
         return Measures(file=os.fspath(file), la=header.lea,
                         reference_date=header.reference_date_text,
                         effective_reference_date=ctx.period.reference_date,
                         period_start=ctx.period.start, period_end=ctx.period.end,
-                        counts=dict(self.counts), structural_notices=structural_notices)
+                        counts=dict(self.counts), structural_notices=structural_notices,
+                        collection=collection, pre_proceedings_groups=self.pre_proceedings)
 
 
-def measure_file(path: str | os.PathLike) -> Measures:
+def measure_file(path: str | os.PathLike, year: str | None = None) -> Measures:
     """The measures of one return, streamed; raises `parse.ReturnError` when it cannot be read.
 
     No DfE rule runs. Structural problems are counted, never fatal; what they spoil is absent.
+    The return is read as the collection year `year`, or the one its header names.
     """
-    reader = ReturnReader(path)
+    reader = ReturnReader(path, year)
     counter = MeasureCounter()
     ctx: Context | None = None
     notices = 0
     for child, child_notices in reader:
-        ctx = ctx or _context_for(reader.header)  # as the engine does: the header read so far
+        # as the engine does: the header read so far, the year chosen before the first child
+        ctx = ctx or context_for(reader.header, reader.choice.collection)
         counter.observe(child, ctx)
         notices += len(child_notices)
     return counter.finish(path, reader.header if ctx is None else ctx.header,
-                          notices + len(reader.header_notices))
+                          reader.choice.collection, notices + len(reader.header_notices))
 
 
 class CountsError(Exception):
@@ -213,13 +216,15 @@ def measures_from_dict(data, path: str) -> Measures:
     start = _iso(data.get("period_start"), path, "period_start", required=False)
     la, written = data.get("la"), data.get("reference_date")
     notices = data.get("structural_notices")
+    groups = data.get(PRE_PROCEEDINGS)
     return Measures(file=data["file"] if isinstance(data.get("file"), str) else path,
                     la=la if isinstance(la, str) else None,
                     reference_date=written if isinstance(written, str) else None,
                     effective_reference_date=effective,
                     period_start=start or CensusPeriod(end).start,
                     period_end=end, counts=counts,
-                    structural_notices=notices if isinstance(notices, int) else None)
+                    structural_notices=notices if isinstance(notices, int) else None,
+                    pre_proceedings_groups=groups if isinstance(groups, int) else None)
 
 
 def load_counts(path: str | os.PathLike) -> Measures:
@@ -360,7 +365,25 @@ def _warnings(this: Measures, last: Measures) -> tuple[str, ...]:
     return tuple(found)
 
 
+class PreviousNotEarlier(ValueError):
+    """The "previous" return is of the same year as this one, or a later one (years.md)."""
+
+
+def _check_order(this: Measures, last: Measures) -> None:
+    """Both header ReferenceDates valid, and last year's not before this year's: a mistake."""
+    this_date, last_date = parse_date(this.reference_date), parse_date(last.reference_date)
+    if this_date is not None and last_date is not None and last_date >= this_date:
+        same = "the same as" if last_date == this_date else "later than"
+        raise PreviousNotEarlier(
+            f"the previous return {last.file} has ReferenceDate {last_date.isoformat()}, "
+            f"{same} this return's ({this_date.isoformat()}): --previous takes the return of "
+            "the year before")
+
+
 def compare(this: Measures, last: Measures) -> Comparison:
+    """This year's measures against last year's; raises `PreviousNotEarlier` when last year's
+    return is not of an earlier year."""
+    _check_order(this, last)
     results = tuple(check(measure.code, last.counts[measure.key], this.counts[measure.key])
                     for measure in MEASURES)
     return Comparison(this, last, results, _warnings(this, last))
@@ -395,6 +418,6 @@ def validate_against(path: str | os.PathLike, last: Measures, **options) -> Repo
 
     counter = MeasureCounter()
     report = validate_file(path, observe=counter.observe, **options)
-    apply(report, compare(counter.finish(path, report.header, report.notices), last),
-          selection=options.get("selection"))
+    this = counter.finish(path, report.header, report.collection, report.notices)
+    apply(report, compare(this, last), selection=options.get("selection"))
     return report

@@ -7,15 +7,16 @@ its module's table and one entry in the catalogue under `rules/`; a test proves 
 
 from __future__ import annotations
 
+import inspect
 from typing import Callable
 
 from ..model import Child
 from . import (assessments, characteristics, cin_plans, episodes, header, identifiers,
-               protection_plans, return_level, section47)
+               pre_proceedings, protection_plans, return_level, section47)
 from .base import ChildCheck, ReturnCheck
 
 MODULES = (header, identifiers, characteristics, return_level, episodes, assessments, cin_plans,
-           section47, protection_plans)
+           section47, protection_plans, pre_proceedings)
 
 
 def _merge(table_name: str) -> dict:
@@ -45,6 +46,18 @@ def child_check_groups(wanted) -> list[tuple[Callable[[Child], bool] | None, lis
         if checks:
             groups.append((getattr(module, "applies_to", None), checks))
     return groups
+
+
+def where_checked(code: str) -> str | None:
+    """Where a rule's check lives: "cin_validate.checks.assessments.open_assessment_too_long
+    (checks/assessments.py:55)", so a rule's code is one step from `explain`."""
+    check = CHILD_CHECKS.get(code) or RETURN_CHECKS.get(code)
+    if check is None:
+        return None
+    _lines, first = inspect.getsourcelines(check)
+    module = check.__module__
+    path = "/".join(module.split(".")[1:]) + ".py"
+    return f"{module}.{check.__qualname__} ({path}:{first})"
 
 
 def implemented() -> frozenset[str]:

@@ -12,12 +12,11 @@ from collections import Counter
 from datetime import date
 from typing import Iterable
 
-from ..codesets import codes
 from ..model import Child, starting_within_others
 from .base import Context, Finding, Place, at, at_each, found
 
 # 18A and 19A left the codeset in 2024-25 but 8897Q accepts them: 8945Q and 8950Q query them.
-ACCEPTED_FACTORS = codes("assessment-factors") | {"18A", "19A"}
+LEGACY_FACTORS = frozenset({"18A", "19A"})
 NO_FACTORS_IDENTIFIED = "21"
 OPEN_ASSESSMENT_WORKING_DAYS = 45
 
@@ -161,6 +160,12 @@ def several_open_assessments_in_episode(child: Child, ctx: Context) -> Iterable[
             yield Finding(at_each(unfinished, "AssessmentAuthorisationDate"))
 
 
+def _all_accepted(factors: tuple[str, ...], ctx: Context) -> bool:
+    """Every factor is in the year's code set or is a legacy code 8897Q still accepts."""
+    valid = ctx.codes("assessment-factors")
+    return all(code in valid or code in LEGACY_FACTORS for code in factors)
+
+
 def completed_assessment_missing_valid_factors(child: Child, ctx: Context) -> Iterable[Finding]:
     """8897Q: an assessment authorised on or after the census start needs factors, all valid.
 
@@ -176,7 +181,7 @@ def completed_assessment_missing_valid_factors(child: Child, ctx: Context) -> It
                 continue
             if not a.factor_items:
                 yield found(a, "AssessmentAuthorisationDate", "FactorsIdentifiedAtAssessment")
-            elif not ACCEPTED_FACTORS.issuperset(a.factors):
+            elif not _all_accepted(a.factors, ctx):
                 yield Finding(at(a, "AssessmentAuthorisationDate") + _factors_at(a.factor_items))
 
 

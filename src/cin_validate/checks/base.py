@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Protocol
 
 from ..dates import CensusPeriod
 from ..model import Child, ChildRef, Header
+from ..years import Collection
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,11 +24,25 @@ class Context:
 
     header: Header
     period: CensusPeriod
+    collection: Collection  # the year validated against: its rules, code sets and dates
 
     @property
     def reference_date(self) -> date:
-        """The effective ReferenceDate: the header's when valid, else 2025-03-31."""
+        """The effective ReferenceDate: the header's when valid, else the collection's."""
         return self.period.reference_date
+
+    def codes(self, codeset: str) -> frozenset[str]:
+        """The codes of one of this year's code sets (`codesets/<year>/<codeset>.csv`)."""
+        return self.collection.codes(codeset)
+
+
+def context_for(header: Header | None, collection: Collection) -> Context:
+    """The context of a return: the census period ends on the header's ReferenceDate when it is
+    a valid date (a wrong one is used too, and rule 100 reports it), else on the collection's
+    (rules README, "ReferenceDate")."""
+    header = header or Header()
+    reference_date = header.reference_date or collection.reference_date
+    return Context(header=header, period=CensusPeriod(reference_date), collection=collection)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,19 +8,15 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..codesets import codes
 from ..model import Characteristics, Child
 from .base import Context, Finding, at, at_each, found
 
-ETHNICITIES = codes("ethnicity")
-DISABILITIES = codes("disability")
 NO_DISABILITY = "NONE"
-RECORDABLE_DISABILITIES = DISABILITIES - {NO_DISABILITY}
 
 
-def recorded_disabilities(characteristics: Characteristics) -> frozenset[str]:
+def recorded_disabilities(characteristics: Characteristics, ctx: Context) -> frozenset[str]:
     """The distinct valid disability codes other than NONE (2887Q, 2888Q)."""
-    return RECORDABLE_DISABILITIES.intersection(characteristics.disabilities)
+    return ctx.codes("disability").intersection(characteristics.disabilities) - {NO_DISABILITY}
 
 
 def ethnicity_missing_or_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
@@ -28,7 +24,7 @@ def ethnicity_missing_or_invalid(child: Child, ctx: Context) -> Iterable[Finding
 
     Passes: `WBRI`, `NOBT`. Fails: —, `wbri`, `WHITE`, no `<ChildCharacteristics>`.
     """
-    if child.characteristics.ethnicity not in ETHNICITIES:
+    if child.characteristics.ethnicity not in ctx.codes("ethnicity"):
         yield found(child.characteristics, "Ethnicity")
 
 
@@ -39,7 +35,8 @@ def disability_missing_or_invalid(child: Child, ctx: Context) -> Iterable[Findin
     disabilities, `[MOB, XYZ]` or `[mob]`. Passes: no disabilities and NFA `true`.
     """
     chars = child.characteristics
-    invalid = [item for item in chars.disability_items if item.code not in DISABILITIES]
+    disabilities = ctx.codes("disability")
+    invalid = [item for item in chars.disability_items if item.code not in disabilities]
     if chars.disabilities and not invalid:
         return
     if child.identifiers.birth_date is None:

@@ -10,14 +10,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Iterable, Iterator, NamedTuple
 
-from ..codesets import codes
 from ..dates import working_days_before
 from ..model import Child, Episode
 from .base import Context, Finding, Place, at, at_each, found
 
-REFERRAL_SOURCES = codes("referral-source")
-PRIMARY_NEEDS = codes("primary-need")
-CLOSURE_REASONS = codes("reason-for-closure")
 
 SOURCE_REQUIRED_FROM = date(2013, 4, 1)  # 8866: referrals from this day on need a source
 FORTY_WEEKS = timedelta(days=280)  # 8606
@@ -156,7 +152,7 @@ def referral_source_invalid(child: Child, ctx: Context) -> Iterator[Finding]:
     for episode in child.episodes:
         referral = episode.referral_date
         if (referral is not None and referral >= SOURCE_REQUIRED_FROM
-                and episode.referral_source not in REFERRAL_SOURCES):
+                and episode.referral_source not in ctx.codes("referral-source")):
             yield found(episode, "CINreferralDate", "ReferralSource")
 
 
@@ -214,7 +210,7 @@ def primary_need_invalid(child: Child, ctx: Context) -> Iterator[Finding]:
     Passes: N0; ` N1 `; absent. Fails: N10; n1; NO (letter O).
     """
     for episode in child.episodes:
-        if episode.primary_need is not None and episode.primary_need not in PRIMARY_NEEDS:
+        if episode.primary_need is not None and episode.primary_need not in ctx.codes("primary-need"):
             yield found(episode, "PrimaryNeedCode")
 
 
@@ -311,7 +307,7 @@ def closure_reason_invalid(child: Child, ctx: Context) -> Iterator[Finding]:
     """
     for episode in child.episodes:
         reason = episode.reason_for_closure
-        if reason is not None and reason not in CLOSURE_REASONS:
+        if reason is not None and reason not in ctx.codes("reason-for-closure"):
             yield found(episode, "ReasonForClosure")
 
 

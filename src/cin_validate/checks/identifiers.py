@@ -11,15 +11,12 @@ from datetime import date
 from functools import lru_cache
 from typing import Iterable
 
-from ..codesets import codes
 from ..dates import add_days, add_months, add_years, birthday
 from ..model import Child
 from .base import Context, Finding, at, at_each, found
 
-SEXES = codes("sex")
-UPN_LA_CODES = codes("upn-la-codes")
 # UN1 says "not of school age", so it is no reason for a school-age child (8770Q).
-SCHOOL_AGE_UPN_REASONS = codes("upn-unknown") - {"UN1"}
+NOT_OF_SCHOOL_AGE = "UN1"
 NO_FURTHER_ACTION_REASON = "UN7"
 UNBORN_SEX = "U"
 MAX_LA_CHILD_ID_LENGTH = 20
@@ -108,7 +105,7 @@ def upn_la_code_unknown(child: Child, ctx: Context) -> Iterable[Finding]:
     Passes: `R420123424567`, `K909123424567`. Fails: `W421123424567`, `E000200005001`, `R34`.
     """
     upn = child.identifiers.upn
-    if upn is not None and upn[_LA] not in UPN_LA_CODES:
+    if upn is not None and upn[_LA] not in ctx.codes("upn-la-codes"):
         yield found(child.identifiers, "UPN")
 
 
@@ -145,6 +142,11 @@ def former_upn_badly_formatted(child: Child, ctx: Context) -> Iterable[Finding]:
         yield found(child.identifiers, "FormerUPN")
 
 
+def _school_age_reason(reason: str | None, ctx: Context) -> bool:
+    """A UPNunknown reason that explains a school-age child's missing UPN: UN2 to UN7."""
+    return reason != NOT_OF_SCHOOL_AGE and reason in ctx.codes("upn-unknown")
+
+
 def upn_missing_for_school_age_child(child: Child, ctx: Context) -> Iterable[Finding]:
     """8770Q: a school-age child with a further-action referral needs a UPN or a reason UN2-UN7.
 
@@ -152,7 +154,7 @@ def upn_missing_for_school_age_child(child: Child, ctx: Context) -> Iterable[Fin
     or `UN1`. Passes: born 2010-01-01, no UPN, every episode NFA `true`.
     """
     ids = child.identifiers
-    if ids.upn is not None or ids.upn_unknown in SCHOOL_AGE_UPN_REASONS:
+    if ids.upn is not None or _school_age_reason(ids.upn_unknown, ctx):
         return
     if ids.birth_date is None or ids.birth_date > school_age_cutoff(ctx.reference_date):
         return
@@ -211,7 +213,7 @@ def sex_missing_or_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
 
     Passes: `M`, ` F `. Fails: —, `m`, `Male`, `0`, `9`.
     """
-    if child.identifiers.sex not in SEXES:
+    if child.identifiers.sex not in ctx.codes("sex"):
         yield found(child.identifiers, "Sex")
 
 

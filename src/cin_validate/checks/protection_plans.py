@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..codesets import codes
 from ..model import Child, starting_within_others
 from .base import Context, Finding, Place, at, at_each, found
 
-CATEGORIES_OF_ABUSE = codes("category-of-abuse")
 
 
 class MorePlansThanConferences:
@@ -133,7 +131,7 @@ def initial_category_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
     Passes: " EMO " (trimmed). Fails: absent, empty, "neg", "CSE".
     """
     for _, plan in child.protection_plans():
-        if plan.initial_category not in CATEGORIES_OF_ABUSE:
+        if plan.initial_category not in ctx.codes("category-of-abuse"):
             yield found(plan, "InitialCategoryOfAbuse")
 
 
@@ -143,7 +141,7 @@ def latest_category_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
     Passes: "PHY". Fails: absent, "Neg", "NONE".
     """
     for _, plan in child.protection_plans():
-        if plan.latest_category not in CATEGORIES_OF_ABUSE:
+        if plan.latest_category not in ctx.codes("category-of-abuse"):
             yield found(plan, "LatestCategoryOfAbuse")
 
 

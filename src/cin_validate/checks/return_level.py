@@ -10,7 +10,7 @@ from typing import Iterable
 
 from ..model import Child, ChildRef
 from .base import Context, Finding, Place
-from .characteristics import RECORDABLE_DISABILITIES, recorded_disabilities
+from .characteristics import NO_DISABILITY, recorded_disabilities
 
 # How many other children a duplicate issue names, so k duplicates never print k * k names.
 _OTHERS_SHOWN = 5
@@ -123,15 +123,17 @@ class FewDisabilityCodes:
     """
 
     def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
         self.used: set[str] = set()
 
     def observe(self, child: Child) -> None:
         if len(self.used) < _DISABILITY_CODES_EXPECTED:
-            self.used |= recorded_disabilities(child.characteristics)
+            self.used |= recorded_disabilities(child.characteristics, self.ctx)
 
     def finish(self) -> Iterable[Finding]:
         if len(self.used) < _DISABILITY_CODES_EXPECTED:
-            listed = [code for code in sorted(RECORDABLE_DISABILITIES) if code in self.used]
+            recordable = self.ctx.codes("disability") - {NO_DISABILITY}
+            listed = [code for code in sorted(recordable) if code in self.used]
             used = f"{len(listed)} code{'' if len(listed) == 1 else 's'} used"
             yield Finding((_counted("Disability", "ChildCharacteristics/Disabilities"),),
                           detail=f"{used}: {', '.join(listed) or 'none'}")
@@ -145,13 +147,14 @@ class OnlyOneDisabilityPerChild:
     """
 
     def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
         self.with_one = 0
         self.someone_has_several = False
 
     def observe(self, child: Child) -> None:
         if self.someone_has_several or not child.characteristics.disabilities:
             return
-        count = len(recorded_disabilities(child.characteristics))
+        count = len(recorded_disabilities(child.characteristics, self.ctx))
         if count > 1:
             self.someone_has_several = True
         elif count == 1:

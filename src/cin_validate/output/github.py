@@ -2,6 +2,8 @@
 
     ::error file=returns/cin.xml,line=12,title=1510::UPN invalid (...) [child C002; UPN]
 
+Each file's annotations start with a `::notice` (a `::warning` for provisional or preview
+rules) naming the collection year validated against and its status.
 Errors are `::error`, queries `::warning`, structural notices `::notice`. CI logs are widely
 readable, so only codes, messages, fields, child IDs and lines are printed: never a value as
 written, and the report is first stripped of personal values (`privacy`), even in details.
@@ -43,11 +45,21 @@ def _message(issue: Issue) -> str:
     return text
 
 
+def _rule_set(report: Report) -> str:
+    """The collection year used and how sure its rules are: never hidden behind a verdict."""
+    collection = report.collection
+    kind = "notice" if collection.is_verified else "warning"
+    return _command(kind, f"validated against the {collection.year} rule set, "
+                          f"{collection.status}: {collection.status_note}",
+                    file=report.file, title=f"rule set {collection.year} ({collection.status})")
+
+
 def render_report(report: Report) -> str:
     report = without_personal_values(report)
-    lines = [_command(COMMAND.get(issue.severity, "notice"), _message(issue), file=report.file,
-                      line=issue.line, title=issue.code)
-             for issue in report.issues]
+    lines = [_rule_set(report)]
+    lines += [_command(COMMAND.get(issue.severity, "notice"), _message(issue), file=report.file,
+                       line=issue.line, title=issue.code)
+              for issue in report.issues]
     return "".join(line + "\n" for line in lines)
 
 

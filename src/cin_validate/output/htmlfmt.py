@@ -16,10 +16,9 @@ import html
 from datetime import datetime
 from typing import Sequence
 
-from .. import __version__, catalogue
-from ..codesets import codeset
+from .. import __version__, catalogue, years
 from ..dates import CensusPeriod
-from ..report import Report
+from ..report import Report, census_heading
 
 SEVERITY_LABEL = {"error": "Error", "query": "Query", "notice": "Notice"}
 CHART_ROWS = 30  # rules drawn in the chart; the rest are summed in one "other rules" bar
@@ -51,6 +50,12 @@ h3 { font-size:14px; margin:18px 0 8px; color:var(--muted); text-transform:upper
 .verdict { font-size:12px; font-weight:700; padding:3px 10px; border-radius:999px;
   text-transform:uppercase; letter-spacing:.05em; }
 .verdict.pass { background:var(--pass-bg); color:var(--pass); }
+.verdict.pass.unverified { background:#fffaeb; color:#b54708; }
+.ruleset { font-size:12px; font-weight:600; padding:3px 10px; border-radius:999px; }
+.ruleset.verified { background:#f2f4f7; color:#344054; }
+.ruleset.provisional, .ruleset.preview { background:#fffaeb; color:#b54708;
+  border:1px solid #fec84b; }
+p.yearnote { background:#fffaeb; border:1px solid #fec84b; border-radius:8px; padding:8px 12px; }
 .verdict.fail, .verdict.unreadable, .verdict.internal { background:var(--error-bg); color:var(--error); }
 .grid { display:grid; grid-template-columns:minmax(260px,1fr) 2fr; gap:24px; align-items:start; }
 dl.facts { display:grid; grid-template-columns:max-content 1fr; gap:4px 16px; margin:0; }
@@ -173,13 +178,14 @@ SCRIPT = """
 
 def _facts(report: Report) -> str:
     header = report.header
-    la_name = codeset("la-codes").get(header.lea or "", "")
+    la_name = report.collection.codeset("la-codes").get(header.lea or "", "")
     period = CensusPeriod(report.reference_date)
     written = header.reference_date_text or "(absent)"
     effective = report.reference_date.isoformat()
     reference = written if written == effective else f"{written} (rules used {effective})"
     rows = [("Local authority", " ".join(p for p in (header.lea or "(absent)", la_name) if p)),
             ("Collection", f"{header.collection or '?'} {header.year or ''}".strip()),
+            ("Rule set", report.rule_set_text),
             ("Reference date", reference),
             ("Census period", f"{period.start.isoformat()} to {period.end.isoformat()}"),
             ("Children", f"{report.children:,}"), ("Episodes", f"{report.episodes:,}"),
@@ -250,9 +256,22 @@ def _notes(report: Report) -> str:
             "names.</p></div>")
 
 
-def _verdict_badge(verdict: str) -> str:
+def _verdict_badge(verdict: str, report: Report | None = None) -> str:
+    """The verdict, and beside it the rule set's year and status: a pass against provisional or
+    preview rules is drawn in amber, never like a verified pass."""
     css = {"internal error": "internal"}.get(verdict, verdict or "pass")
-    return f'<span class="verdict {_e(css)}">{_e(verdict or "")}</span>'
+    if report is None:
+        return f'<span class="verdict {_e(css)}">{_e(verdict or "")}</span>'
+    collection = report.collection
+    if not collection.is_verified:
+        css += " unverified"
+    return (f'<span class="verdict {_e(css)}">{_e(verdict or "")}</span>'
+            f'<span class="ruleset {_e(collection.status)}" title="{_e(collection.status_note)}">'
+            f"{_e(collection.year)} rules: {_e(collection.status)}</span>")
+
+
+def _year_note(report: Report) -> str:
+    return f'<p class="yearnote">{_e(report.year_note)}</p>' if report.year_note else ""
 
 
 def _file_section(result, fail_on: str) -> str:
@@ -263,7 +282,7 @@ def _file_section(result, fail_on: str) -> str:
     policy_text = {"error": "Errors fail the return", "query": "Errors and queries fail the "
                    "return", "never": "Nothing fails the return"}.get(fail_on, "")
     return (f'<section class="card"><h2><span class="file">{_e(report.file)}</span>'
-            f"{_verdict_badge(result.verdict)}</h2>"
+            f"{_verdict_badge(result.verdict, report)}</h2>{_year_note(report)}"
             f'<div class="grid"><div>{_facts(report)}</div><div>{_cards(report)}'
             f'<p class="policy">{_e(policy_text)} (--fail-on {_e(fail_on)}); structural notices '
             f"never do.</p></div></div>"
@@ -274,13 +293,15 @@ def _overview(results: Sequence) -> str:
     rows = []
     for result in results:
         report = result.report
-        cells = ([report.la or "", f"{report.children:,}", f"{report.errors:,}",
-                  f"{report.queries:,}"] if report else ["", "", "", ""])
+        cells = ([report.la or "", report.collection.label(), f"{report.children:,}",
+                  f"{report.errors:,}", f"{report.queries:,}"] if report else [""] * 5)
         rows.append(f'<tr><td class="mono">{_e(result.path)}</td><td>{_e(cells[0])}</td>'
-                    + "".join(f'<td class="num">{_e(c)}</td>' for c in cells[1:])
-                    + f"<td>{_verdict_badge(result.verdict)}</td></tr>")
+                    f"<td>{_e(cells[1])}</td>"
+                    + "".join(f'<td class="num">{_e(c)}</td>' for c in cells[2:])
+                    + f"<td>{_verdict_badge(result.verdict, report)}</td></tr>")
     return ('<section class="card"><h2>Files</h2><div class="tablewrap"><table><thead><tr>'
-            "<th>File</th><th>LA</th><th>Children</th><th>Errors</th><th>Queries</th>"
+            "<th>File</th><th>LA</th><th>Rule set</th><th>Children</th><th>Errors</th>"
+            "<th>Queries</th>"
             "<th>Verdict</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
             "</section>")
 
@@ -312,7 +333,7 @@ def _issues(results: Sequence) -> str:
                 f"<td class=\"fields\">{_e(', '.join(issue.fields))}</td><td class=\"mono vals\">{values}</td>"
                 f'<td class="num">{_e(issue.line or "")}</td><td class="msg">{_e(message)}</td>'
                 "</tr>")
-    order = {code: i for i, code in enumerate([*catalogue.dfe_rules(),
+    order = {code: i for i, code in enumerate([*years.all_rules(),
                                               *catalogue.structural_rules()])}
     options = "".join(f'<option value="{_e(code)}">{_e(code)} ({_e(severity)}, {count:,})</option>'
                       for code, (severity, count) in sorted(
@@ -349,7 +370,7 @@ def render(results: Sequence, *, fail_on: str = "error", redacted: bool = False)
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>cin-validate: {_e(title)}</title><style>{CSS}</style></head><body>"
         '<header class="top"><div class="brand">cin-validate</div>'
-        "<h1>Children in need census 2024 to 2025: validation report</h1>"
+        f"<h1>{_e(census_heading(r.report for r in results))}: validation report</h1>"
         f"<p>{_e(title)} · checked offline on {generated} with cin-validate {_e(__version__)}."
         f"{_e(privacy)}</p></header><main>{body}</main>"
         "<footer>Generated offline by cin-validate. This page loads nothing from any network."

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from typing import Sequence
 
-from .. import catalogue
+from .. import years
 from ..privacy import without_personal_values
 from ..report import Issue, Report
 
@@ -24,13 +24,6 @@ _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-
 
 def _clean(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
-
-
-def _info(code: str):
-    info = catalogue.lookup(code)
-    if info is None and hasattr(catalogue, "yony_rules"):
-        info = catalogue.yony_rules().get(code)
-    return info
 
 
 def _short(text: str, limit: int = 110) -> str:
@@ -70,8 +63,11 @@ def _suite(report: Report, seconds: float, verdict: str) -> ET.Element:
             by_code.setdefault(issue.code, []).append(issue)
     codes = _codes_tested(report)
     failures = len(by_code) + bool(notices)
+    collection = report.collection
+    # A verdict against provisional or preview rules says so in the name every viewer shows.
+    unverified = "" if collection.is_verified else f" [{collection.year} rules: {collection.status}]"
     suite = ET.Element("testsuite", {
-        "name": _clean(f"cin-validate {report.file}"), "tests": str(len(codes) + 1),
+        "name": _clean(f"cin-validate {report.file}{unverified}"), "tests": str(len(codes) + 1),
         "failures": str(failures), "errors": "0", "skipped": "0", "time": f"{seconds:.3f}",
         "timestamp": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
     })
@@ -82,10 +78,13 @@ def _suite(report: Report, seconds: float, verdict: str) -> ET.Element:
                         ("errors", report.errors), ("queries", report.queries),
                         ("notices", report.notices),
                         ("rules_checked", len(report.rules_checked)),
-                        ("rules_total", report.rules_total), ("verdict", verdict)):
+                        ("rules_total", report.rules_total), ("verdict", verdict),
+                        ("rule_set", collection.year), ("rule_set_status", collection.status),
+                        ("rule_set_note", collection.status_note),
+                        ("rule_set_chosen_by", report.chosen_by)):
         ET.SubElement(properties, "property", {"name": name, "value": _clean(str(value))})
     for code in codes:
-        info = _info(code)
+        info = years.lookup(code, collection)
         module = info.module if info else ""
         issues = by_code.get(code, [])
         message = info.message if info else (issues[0].message if issues else code)
@@ -102,7 +101,7 @@ def _suite(report: Report, seconds: float, verdict: str) -> ET.Element:
             failure.text = _clean("\n".join(_instance(issue) for issue in issues) + "\n")
     case = ET.SubElement(suite, "testcase", {
         "classname": f"cin-validate.{STRUCTURE}",
-        "name": f"{STRUCTURE}: elements and values as the 2024-25 return specifies",
+        "name": f"{STRUCTURE}: elements and values as the {collection.year} return specifies",
         "file": _clean(report.file), "time": "0"})
     if notices:
         failure = ET.SubElement(case, "failure", {

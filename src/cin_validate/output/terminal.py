@@ -9,8 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .. import policy
-from ..codesets import codeset
+from .. import policy, years
 from ..dates import CensusPeriod
 from ..report import Report
 from ..yony import MEASURES, Measures
@@ -28,7 +27,7 @@ def make_console(file=None, *, stderr: bool = False) -> Console:
 
 def _facts(report: Report) -> Table:
     header = report.header
-    la_name = codeset("la-codes").get(header.lea or "", "")
+    la_name = report.collection.codeset("la-codes").get(header.lea or "", "")
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column()
@@ -39,6 +38,7 @@ def _facts(report: Report) -> Table:
         ("File", report.file),
         ("Local authority", " ".join(part for part in (header.lea or "(absent)", la_name) if part)),
         ("Collection", f"{header.collection or '?'} {header.year or ''}".strip()),
+        ("Rule set", report.rule_set_text),
         ("Reference date", reference),
         ("Census period", _period(report)),
         ("Children", f"{report.children:,}"),
@@ -128,7 +128,8 @@ def render_stats(measures: Measures, console: Console) -> None:
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column()
-    la_name = codeset("la-codes").get(measures.la or "", "")
+    collection = measures.collection or years.default()
+    la_name = collection.codeset("la-codes").get(measures.la or "", "")
     written = measures.reference_date or "(absent)"
     effective = measures.effective_reference_date.isoformat()
     for name, value in (
@@ -137,7 +138,8 @@ def render_stats(measures: Measures, console: Console) -> None:
             ("Reference date", written if written == effective
              else f"{written} (counted to {effective})"),
             ("Census period", f"{measures.period_start.isoformat()} to "
-                              f"{measures.period_end.isoformat()}")):
+                              f"{measures.period_end.isoformat()}"),
+            ("Read as", collection.label())):
         facts.add_row(name, Text(value))
     console.print(facts)
     table = Table(title="Headline measures (guide 1.10)", box=box.SIMPLE_HEAD,
@@ -149,6 +151,9 @@ def render_stats(measures: Measures, console: Console) -> None:
     for measure in MEASURES:
         table.add_row(measure.code, Text(measure.label), measure.key,
                       f"{measures.counts[measure.key]:,}")
+    if "PreProceedingsandFGDM" in collection.elements:
+        table.add_row("", Text("Pre-proceedings groups (module 5; no year-on-year check)"),
+                      "pre_proceedings_groups", f"{measures.pre_proceedings_groups or 0:,}")
     console.print(table)
     if measures.structural_notices:
         console.print(Text(f"{measures.structural_notices} structural notice(s): values they "
@@ -164,7 +169,9 @@ def render_stats_text(measures: Measures) -> str:
 
 def render(report: Report, console: Console, *, details: bool = False,
            fail_on: str = policy.DEFAULT_FAIL_ON) -> None:
-    console.print(Text("cin-validate · children in need census 2024 to 2025", style="bold"))
+    if report.year_note is not None:
+        console.print(Text(report.year_note, style="bold yellow"))
+    console.print(Text(f"cin-validate · {report.collection.title}", style="bold"))
     console.print(_facts(report))
     console.print()
     console.print(_summary(report))
@@ -192,30 +199,39 @@ def render(report: Report, console: Console, *, details: bool = False,
 
 
 def verdict_line(report: Report, fail_on: str = policy.DEFAULT_FAIL_ON) -> Text:
-    """PASS or FAIL under the exit policy (`--fail-on`), saying what made it fail."""
+    """PASS or FAIL under the exit policy (`--fail-on`), saying what made it fail, and against
+    which rule set: a provisional or preview verdict never looks like a verified one."""
     failing = policy.failing(report, fail_on)
+    collection = report.collection
     if not failing:
         passed = {"error": "PASS: no errors", "query": "PASS: no errors or queries",
                   "never": "PASS (--fail-on never)"}[fail_on]
-        return Text(passed, style="bold green")
-    kinds = sorted({issue.severity for issue in failing}, key=policy.FAIL_ON.index)
-    words = {"error": "errors", "query": "queries"}
-    return Text(f"FAIL: the return has {' and '.join(words[k] for k in kinds)}"
-                + (" (--fail-on query)" if fail_on == "query" else ""), style="bold red")
+        line = Text(passed, style="bold green" if collection.is_verified else "bold yellow")
+    else:
+        kinds = sorted({issue.severity for issue in failing}, key=policy.FAIL_ON.index)
+        words = {"error": "errors", "query": "queries"}
+        line = Text(f"FAIL: the return has {' and '.join(words[k] for k in kinds)}"
+                    + (" (--fail-on query)" if fail_on == "query" else ""), style="bold red")
+    if collection.is_verified:
+        line.append(f"  ·  rule set {collection.label()}")
+    else:
+        line.append(f"  ·  rule set {collection.year} is {collection.status.upper()}: "
+                    f"{collection.status_note}", style="bold yellow")
+    return line
 
 
 def render_summary(results, console: Console) -> None:
     """One row per file: the table shown after validating several returns."""
     table = Table(title="Summary", box=box.SIMPLE_HEAD, title_justify="left")
-    for name in ("File", "LA", "Children", "Errors", "Queries", "Verdict"):
+    for name in ("File", "LA", "Rule set", "Children", "Errors", "Queries", "Verdict"):
         table.add_column(name, overflow="fold",
                          justify="right" if name in ("Children", "Errors", "Queries") else "left")
     style = {policy.PASS: "bold green", policy.FAIL: "bold red", policy.UNREADABLE: "bold red",
              policy.INTERNAL: "bold red"}
     for result in results:
         report = result.report
-        cells = ([report.la or "", f"{report.children:,}", f"{report.errors:,}",
-                  f"{report.queries:,}"] if report else ["", "", "", ""])
+        cells = ([Text(report.la or ""), report.collection.label(), f"{report.children:,}",
+                  f"{report.errors:,}", f"{report.queries:,}"] if report else [""] * 5)
         table.add_row(Text(result.path), *cells,
                       Text(result.verdict, style=style.get(result.verdict, "")))
     console.print(table)

@@ -16,14 +16,14 @@ from typing import Sequence
 
 import xlsxwriter
 
-from .. import __version__, catalogue
-from ..codesets import codeset
+from .. import __version__, catalogue, years
 from ..dates import CensusPeriod
+from ..report import census_heading
 from .csvfmt import COLUMNS, issue_row
 
 SUMMARY_COLUMNS = ("File", "LA", "LA name", "Reference date", "Census period", "Children",
                    "Episodes", "Errors", "Queries", "Notices", "Rules checked", "Verdict",
-                   "Why not validated")
+                   "Why not validated", "Rule set", "Rule set status")
 RULE_COLUMNS = ("Code", "Severity", "Module", "Issues", "Files", "Checked", "Message",
                 "Auto-OK note")
 _WIDTHS = {"Code": 8, "Severity": 9, "Message": 70, "Child ID": 16, "Fields": 34, "Values": 28,
@@ -31,16 +31,12 @@ _WIDTHS = {"Code": 8, "Severity": 9, "Message": 70, "Child ID": 16, "Fields": 34
            "Checked": 8, "Auto-OK note": 60, "LA": 5, "LA name": 18, "Reference date": 14,
            "Census period": 24, "Children": 9, "Episodes": 9, "Errors": 7, "Queries": 8,
            "Notices": 8, "Rules checked": 12, "Verdict": 12, "Why not validated": 50,
+           "Rule set": 9, "Rule set status": 14,
            "Note": 120}
 _NUMERIC = {"Line", "Issues", "Files", "Children", "Episodes", "Errors", "Queries", "Notices",
             "Rules checked"}
 
 
-def _info(code: str):
-    info = catalogue.lookup(code)
-    if info is None and hasattr(catalogue, "yony_rules"):
-        info = catalogue.yony_rules().get(code)
-    return info
 
 
 class _Book:
@@ -88,19 +84,20 @@ class _Book:
 
 def _summary_rows(results: Sequence) -> list[list]:
     rows = []
-    la_names = codeset("la-codes")
     for result in results:
         report = result.report
         if report is None:
             rows.append([result.path, None, None, None, None, None, None, None, None, None, None,
-                         result.verdict, result.error])
+                         result.verdict, result.error, None, None])
             continue
         period = CensusPeriod(report.reference_date)
+        la_names = report.collection.codeset("la-codes")
         rows.append([report.file, report.la or "", la_names.get(report.la or "", ""),
                      report.header.reference_date_text or "",
                      f"{period.start.isoformat()} to {period.end.isoformat()}",
                      report.children, report.episodes, report.errors, report.queries,
-                     report.notices, len(report.rules_checked), result.verdict, ""])
+                     report.notices, len(report.rules_checked), result.verdict, "",
+                     report.collection.year, report.collection.status])
     return rows
 
 
@@ -115,13 +112,13 @@ def _rule_rows(results: Sequence) -> list[list]:
             counts[code] = counts.get(code, 0) + count
             files[code] = files.get(code, 0) + 1
             seen_messages.setdefault(code, (severity, message))
-    order = {code: i for i, code in enumerate([*catalogue.dfe_rules(),
+    order = {code: i for i, code in enumerate([*years.all_rules(),
                                               *catalogue.structural_rules()])}
     codes = sorted(dict.fromkeys([*counts, *checked]),
                    key=lambda code: (counts.get(code, 0) == 0, order.get(code, len(order)), code))
     rows = []
     for code in codes:
-        info = _info(code)
+        info = years.lookup(code)
         severity, message = seen_messages.get(code, (info.severity if info else "",
                                                      info.message if info else ""))
         rows.append([code, severity, info.module if info else "", counts.get(code, 0),
@@ -138,7 +135,7 @@ def render(results: Sequence) -> bytes:
     book.table("Summary", SUMMARY_COLUMNS, _summary_rows(results), first_row=3,
                wrap=("Why not validated",))
     summary = book.sheet
-    summary.write_string(0, 0, "cin-validate: children in need census 2024 to 2025", book.title)
+    summary.write_string(0, 0, f"cin-validate: {census_heading(validated)}", book.title)
     errors = sum(r.errors for r in validated)
     queries = sum(r.queries for r in validated)
     summary.write_string(1, 0, f"{len(results)} file{'s' * (len(results) != 1)}, "
