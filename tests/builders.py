@@ -75,9 +75,22 @@ def cpp(start="2024-07-01", end=None, initial="NEG", latest="NEG", previous="0",
             + el("NumberOfPreviousCPP", previous) + review_xml + extra + "</ChildProtectionPlans>")
 
 
+def pre_proceedings(start="2026-09-09", letter="2026-09-20", offer="1", facilitated="1",
+                    initial="2026-09-28", reviews="3", step="2026-12-01", outcome="A",
+                    court="2026-12-18", letter_cp="2027-02-05", extra="") -> str:
+    """A <PreProceedingsandFGDM> group (2026-27 on); the defaults are the spec's clean example."""
+    return ("<PreProceedingsandFGDM>" + el("PPStartDate", start) + el("LBPSentDate", letter)
+            + el("FGDMMeetingOffer", offer) + el("FGDMMeetingFac", facilitated)
+            + el("InitialPPMeetingDate", initial) + el("ReviewMeetingsCount", reviews)
+            + el("StepDecisionDate", step) + el("PPOutcome", outcome)
+            + el("CourtAppDate", court) + el("LetterInitCPDate", letter_cp) + extra
+            + "</PreProceedingsandFGDM>")
+
+
 def episode(*groups: str, ref="2024-06-03", source="1A", need="N1", close=None, reason=None,
             nfa="false", cpc=None, extra="") -> str:
-    """A <CINdetails>; `groups` are assessment(), cin_plan(), s47(), cpp() strings.
+    """A <CINdetails>; `groups` are assessment(), cin_plan(), s47(), cpp(), pre_proceedings()
+    strings.
 
     With no groups given the episode gets one completed assessment; pass `""` for none.
     """
