@@ -352,3 +352,52 @@ def test_la_codes_match_guide_appendix_c():
                 pairs[code] = name
     assert len(pairs) == 153
     assert {row["code"]: row["description"] for row in read_codeset("la-codes.csv")} == pairs
+
+
+# ---------------------------------------------------------------------------------------------
+# 2026-27 module 5 (spec rules/2026-27-module5.md) and the later years' own data
+
+MODULE5_TOML = ROOT / "rules" / "2026-27" / "module5-pre-proceedings.toml"
+MODULE5_SPEC = SPEC_RULES / "2026-27-module5.md"
+_MODULE5_HEADING = re.compile(r"^### (\S+) — (\w+) — ([^—]+?) — (.+)$", re.M)
+
+
+def module5_spec() -> list[dict]:
+    text = MODULE5_SPEC.read_text(encoding="utf-8")
+    headings = list(_MODULE5_HEADING.finditer(text))
+    sections = []
+    for heading, following in zip(headings, headings[1:] + [None]):
+        body = text[heading.end(): following.start() if following else len(text)]
+        message = re.search(r'^- Message: "(.*)"$', body, re.M)[1]
+        sureness = "quoted" if heading[4].startswith("quoted") else "from the message"
+        sections.append({"code": heading[1], "severity": heading[2], "message": message,
+                         "sureness": sureness})
+    return sections
+
+
+@need_spec
+def test_module5_catalogue_equals_the_spec_character_for_character():
+    with open(MODULE5_TOML, "rb") as handle:
+        rules = tomllib.load(handle)["rule"]
+    spec = module5_spec()
+    assert len(spec) == 12
+    assert [(r["code"], r["severity"], r["message"], r["sureness"]) for r in rules] == [
+        (s["code"], s["severity"], s["message"], s["sureness"]) for s in spec]
+    assert all(set(r) == REQUIRED_KEYS | {"sureness"} for r in rules)
+
+
+@need_spec
+def test_later_years_dates_and_statuses_equal_the_years_table():
+    text = (SPEC_DIR / "years.md").read_text(encoding="utf-8")
+    for year in ("2024-25", "2025-26", "2026-27"):
+        row = re.search(rf"^\| {year} \| (\d{{4}}) \| ([\d-]+) \|.*\*\*(\w+)\*\*", text, re.M)
+        with open(ROOT / "rules" / year / "collection.toml", "rb") as handle:
+            facts = tomllib.load(handle)
+        assert (facts["header_year"], facts["reference_date"].isoformat(), facts["status"]) == (
+            row[1], row[2], row[3])
+
+
+def test_pre_proceedings_outcome_codes_are_cs131():
+    with open(ROOT / "codesets" / "2026-27" / "pre-proceedings-outcome.csv",
+              encoding="utf-8-sig", newline="") as handle:
+        assert [row["code"] for row in csv.DictReader(handle)] == ["A", "B", "C"]
