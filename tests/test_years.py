@@ -204,13 +204,13 @@ def test_2025_26_relabels_primary_need_N1_and_keeps_every_code():
     assert set(old) == set(new)
     assert all(old[code] == new[code] for code in old if code != "N1")
     for name in years.default().codesets:
-        assert years.get("2025-26").codes(name) == years.default().codes(name)
+        assert years.get("2025-26").codes[name] == years.default().codes[name]
 
 
 def test_2026_27_adds_the_module_5_group_and_its_code_set():
     assert years.get("2026-27").elements == {"PreProceedingsandFGDM"}
     assert years.get("2025-26").elements == frozenset()
-    assert years.get("2026-27").codes("pre-proceedings-outcome") == {"A", "B", "C"}
+    assert years.get("2026-27").codes["pre-proceedings-outcome"] == {"A", "B", "C"}
     assert "pre-proceedings-outcome" not in years.get("2025-26").codesets
 
 

@@ -48,7 +48,8 @@ class Collection:
     codesets: Mapping[str, Mapping[str, str]]  # name -> code -> description
     elements: frozenset[str] = frozenset()  # groups of the return that are new since 2024-25
     extends: str | None = None
-    _codes: dict = field(default_factory=dict, repr=False)
+    # name -> its codes, for the checks' membership tests (built once: checks use it per child)
+    codes: Mapping[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @property
     def is_verified(self) -> bool:
@@ -57,13 +58,6 @@ class Collection:
     def codeset(self, name: str) -> Mapping[str, str]:
         """Code -> description for one code set of this year (`codesets/<year>/<name>.csv`)."""
         return self.codesets[name]
-
-    def codes(self, name: str) -> frozenset[str]:
-        """The codes of one code set, for membership tests (cached: checks call it per child)."""
-        found = self._codes.get(name)
-        if found is None:
-            found = self._codes[name] = frozenset(self.codesets[name])
-        return found
 
     def label(self) -> str:
         """How reports name it: "2025-26 (provisional)"."""
@@ -110,6 +104,7 @@ def _load(year: str, loaded: dict[str, Collection]) -> Collection:
         year=year, header_year=str(facts["header_year"]), reference_date=facts["reference_date"],
         title=facts["title"], status=status, status_note=facts.get("status_note", ""),
         rules=rules, codesets=codesets,
+        codes={name: frozenset(codes) for name, codes in codesets.items()},
         elements=(base.elements if base else frozenset()) | frozenset(facts.get("elements", ())),
         extends=facts.get("extends"))
 

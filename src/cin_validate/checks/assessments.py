@@ -162,7 +162,7 @@ def several_open_assessments_in_episode(child: Child, ctx: Context) -> Iterable[
 
 def _all_accepted(factors: tuple[str, ...], ctx: Context) -> bool:
     """Every factor is in the year's code set or is a legacy code 8897Q still accepts."""
-    valid = ctx.codes("assessment-factors")
+    valid = ctx.codes["assessment-factors"]
     return all(code in valid or code in LEGACY_FACTORS for code in factors)
 
 

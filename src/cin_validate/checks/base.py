@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Iterable, Protocol
+from typing import Callable, Iterable, Mapping, Protocol
 
 from ..dates import CensusPeriod
 from ..model import Child, ChildRef, Header
@@ -25,15 +25,12 @@ class Context:
     header: Header
     period: CensusPeriod
     collection: Collection  # the year validated against: its rules, code sets and dates
+    codes: Mapping[str, frozenset[str]]  # its code sets by name: `ctx.codes["sex"]`
 
     @property
     def reference_date(self) -> date:
         """The effective ReferenceDate: the header's when valid, else the collection's."""
         return self.period.reference_date
-
-    def codes(self, codeset: str) -> frozenset[str]:
-        """The codes of one of this year's code sets (`codesets/<year>/<codeset>.csv`)."""
-        return self.collection.codes(codeset)
 
 
 def context_for(header: Header | None, collection: Collection) -> Context:
@@ -42,7 +39,8 @@ def context_for(header: Header | None, collection: Collection) -> Context:
     (rules README, "ReferenceDate")."""
     header = header or Header()
     reference_date = header.reference_date or collection.reference_date
-    return Context(header=header, period=CensusPeriod(reference_date), collection=collection)
+    return Context(header=header, period=CensusPeriod(reference_date), collection=collection,
+                   codes=collection.codes)
 
 
 @dataclass(frozen=True, slots=True)

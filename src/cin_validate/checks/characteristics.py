@@ -16,7 +16,7 @@ NO_DISABILITY = "NONE"
 
 def recorded_disabilities(characteristics: Characteristics, ctx: Context) -> frozenset[str]:
     """The distinct valid disability codes other than NONE (2887Q, 2888Q)."""
-    return ctx.codes("disability").intersection(characteristics.disabilities) - {NO_DISABILITY}
+    return ctx.codes["disability"].intersection(characteristics.disabilities) - {NO_DISABILITY}
 
 
 def ethnicity_missing_or_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
@@ -24,7 +24,7 @@ def ethnicity_missing_or_invalid(child: Child, ctx: Context) -> Iterable[Finding
 
     Passes: `WBRI`, `NOBT`. Fails: —, `wbri`, `WHITE`, no `<ChildCharacteristics>`.
     """
-    if child.characteristics.ethnicity not in ctx.codes("ethnicity"):
+    if child.characteristics.ethnicity not in ctx.codes["ethnicity"]:
         yield found(child.characteristics, "Ethnicity")
 
 
@@ -35,7 +35,7 @@ def disability_missing_or_invalid(child: Child, ctx: Context) -> Iterable[Findin
     disabilities, `[MOB, XYZ]` or `[mob]`. Passes: no disabilities and NFA `true`.
     """
     chars = child.characteristics
-    disabilities = ctx.codes("disability")
+    disabilities = ctx.codes["disability"]
     invalid = [item for item in chars.disability_items if item.code not in disabilities]
     if chars.disabilities and not invalid:
         return

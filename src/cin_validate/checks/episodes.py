@@ -152,7 +152,7 @@ def referral_source_invalid(child: Child, ctx: Context) -> Iterator[Finding]:
     for episode in child.episodes:
         referral = episode.referral_date
         if (referral is not None and referral >= SOURCE_REQUIRED_FROM
-                and episode.referral_source not in ctx.codes("referral-source")):
+                and episode.referral_source not in ctx.codes["referral-source"]):
             yield found(episode, "CINreferralDate", "ReferralSource")
 
 
@@ -210,7 +210,7 @@ def primary_need_invalid(child: Child, ctx: Context) -> Iterator[Finding]:
     Passes: N0; ` N1 `; absent. Fails: N10; n1; NO (letter O).
     """
     for episode in child.episodes:
-        if episode.primary_need is not None and episode.primary_need not in ctx.codes("primary-need"):
+        if episode.primary_need is not None and episode.primary_need not in ctx.codes["primary-need"]:
             yield found(episode, "PrimaryNeedCode")
 
 
@@ -307,7 +307,7 @@ def closure_reason_invalid(child: Child, ctx: Context) -> Iterator[Finding]:
     """
     for episode in child.episodes:
         reason = episode.reason_for_closure
-        if reason is not None and reason not in ctx.codes("reason-for-closure"):
+        if reason is not None and reason not in ctx.codes["reason-for-closure"]:
             yield found(episode, "ReasonForClosure")
 
 

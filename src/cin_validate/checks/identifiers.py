@@ -105,7 +105,7 @@ def upn_la_code_unknown(child: Child, ctx: Context) -> Iterable[Finding]:
     Passes: `R420123424567`, `K909123424567`. Fails: `W421123424567`, `E000200005001`, `R34`.
     """
     upn = child.identifiers.upn
-    if upn is not None and upn[_LA] not in ctx.codes("upn-la-codes"):
+    if upn is not None and upn[_LA] not in ctx.codes["upn-la-codes"]:
         yield found(child.identifiers, "UPN")
 
 
@@ -144,7 +144,7 @@ def former_upn_badly_formatted(child: Child, ctx: Context) -> Iterable[Finding]:
 
 def _school_age_reason(reason: str | None, ctx: Context) -> bool:
     """A UPNunknown reason that explains a school-age child's missing UPN: UN2 to UN7."""
-    return reason != NOT_OF_SCHOOL_AGE and reason in ctx.codes("upn-unknown")
+    return reason != NOT_OF_SCHOOL_AGE and reason in ctx.codes["upn-unknown"]
 
 
 def upn_missing_for_school_age_child(child: Child, ctx: Context) -> Iterable[Finding]:
@@ -213,7 +213,7 @@ def sex_missing_or_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
 
     Passes: `M`, ` F `. Fails: —, `m`, `Male`, `0`, `9`.
     """
-    if child.identifiers.sex not in ctx.codes("sex"):
+    if child.identifiers.sex not in ctx.codes["sex"]:
         yield found(child.identifiers, "Sex")
 
 

@@ -121,7 +121,7 @@ def outcome_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
 
     Passes: PP{PPOutcome " A "}; PP{} (absent). Fails: PP{PPOutcome a}; PP{PPOutcome D}.
     """
-    outcomes = ctx.codes(OUTCOMES)
+    outcomes = ctx.codes[OUTCOMES]
     for group in _groups(child):
         if group.outcome is not None and group.outcome not in outcomes:
             yield found(group, "PPOutcome")

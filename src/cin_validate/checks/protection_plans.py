@@ -131,7 +131,7 @@ def initial_category_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
     Passes: " EMO " (trimmed). Fails: absent, empty, "neg", "CSE".
     """
     for _, plan in child.protection_plans():
-        if plan.initial_category not in ctx.codes("category-of-abuse"):
+        if plan.initial_category not in ctx.codes["category-of-abuse"]:
             yield found(plan, "InitialCategoryOfAbuse")
 
 
@@ -141,7 +141,7 @@ def latest_category_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
     Passes: "PHY". Fails: absent, "Neg", "NONE".
     """
     for _, plan in child.protection_plans():
-        if plan.latest_category not in ctx.codes("category-of-abuse"):
+        if plan.latest_category not in ctx.codes["category-of-abuse"]:
             yield found(plan, "LatestCategoryOfAbuse")
 
 

@@ -132,7 +132,7 @@ class FewDisabilityCodes:
 
     def finish(self) -> Iterable[Finding]:
         if len(self.used) < _DISABILITY_CODES_EXPECTED:
-            recordable = self.ctx.codes("disability") - {NO_DISABILITY}
+            recordable = self.ctx.codes["disability"] - {NO_DISABILITY}
             listed = [code for code in sorted(recordable) if code in self.used]
             used = f"{len(listed)} code{'' if len(listed) == 1 else 's'} used"
             yield Finding((_counted("Disability", "ChildCharacteristics/Disabilities"),),
