@@ -59,9 +59,7 @@ def _run(path: str, debug: bool, last: yony.Measures | None = None, **options) -
     """Validate (with the YonY checks against `last` when given), turning every failure into
     one line and a distinct exit code."""
     try:
-        if last is not None:
-            return yony.validate_against(path, last, **options)
-        return validate_file(path, **options)
+        return validate_file(path, previous=last, **options)
     except ReturnError as error:
         _fail(error.one_line(), EXIT_INVALID)
     except yony.PreviousNotEarlier as error:

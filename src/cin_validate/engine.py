@@ -7,10 +7,10 @@ import os
 from contextlib import contextmanager
 from typing import Callable
 
-from . import catalogue, years
+from . import catalogue, years, yony
 from .checks import RETURN_CHECKS, child_check_groups
 from .checks.base import Context, Finding, Place, context_for
-from .model import Child, ChildRef
+from .model import ChildRef
 from .parse import ReturnReader, Structural
 from .report import Issue, Report
 from .selection import Selection
@@ -65,7 +65,7 @@ def _cyclic_gc_paused():
 def validate_file(path: str | os.PathLike, **options) -> Report:
     """Validate one return; raises `parse.ReturnError` when the file cannot be validated.
 
-    Options are those of `_validate`: `year`, `selection`, `on_child`, `observe`.
+    Options are those of `_validate`: `year`, `selection`, `on_child`, `previous`.
     """
     with _cyclic_gc_paused():
         return _validate(path, **options)
@@ -74,12 +74,13 @@ def validate_file(path: str | os.PathLike, **options) -> Report:
 def _validate(path: str | os.PathLike, *, year: str | None = None,
               selection: Selection | None = None,
               on_child: Callable[[int], None] | None = None,
-              observe: Callable[[Child, Context], None] | None = None) -> Report:
+              previous: yony.Measures | None = None) -> Report:
     """Stream the return through every selected check of its collection year; build the report.
 
     `year` ("2025-26") is `--year`; without it the header decides (`years.choose`).
-    `observe`, when given, also sees each child with the rules' context as it streams (the
-    year-on-year measures are counted this way, in the same pass).
+    `previous`, last year's measures (`yony.measure_file` or `yony.load_counts`), adds the
+    year-on-year checks: this year's measures are counted in the same pass as the rules.
+    Raises `yony.PreviousNotEarlier` when last year's return is not of an earlier year.
     """
     selection = selection or Selection()
     reader = ReturnReader(path, year)
@@ -89,6 +90,7 @@ def _validate(path: str | os.PathLike, *, year: str | None = None,
     check_groups: list = []
     return_checks: list = []
     children = episodes = 0
+    measures = yony.MeasureCounter() if previous is not None else None
 
     def issue(code: str, finding: Finding, child: ChildRef | None) -> Issue:
         info = rules[code]
@@ -129,8 +131,8 @@ def _validate(path: str | os.PathLike, *, year: str | None = None,
                 check.observe(child)
             except Exception as error:
                 raise CheckFailed(code, ref) from error
-        if observe is not None:
-            observe(child, ctx)
+        if measures is not None:
+            measures.observe(child, ctx)
         if on_child is not None:
             on_child(children)
 
@@ -155,7 +157,30 @@ def _validate(path: str | os.PathLike, *, year: str | None = None,
              if info.auto_ok_note and code in fired]
     checked = (tuple(code for _, checks in check_groups for code, _ in checks)
                + tuple(code for code, _ in return_checks))
-    return Report(file=os.fspath(path), header=ctx.header, reference_date=ctx.reference_date,
-                  children=children, episodes=episodes, issues=issues,
-                  rules_checked=tuple(sorted(checked, key=order.get)), rules_total=len(rules),
-                  notes=notes, collection=ctx.collection, chosen_by=reader.choice.chosen_by)
+    report = Report(file=os.fspath(path), header=ctx.header, reference_date=ctx.reference_date,
+                    children=children, episodes=episodes, issues=issues,
+                    rules_checked=tuple(sorted(checked, key=order.get)), rules_total=len(rules),
+                    notes=notes, collection=ctx.collection, chosen_by=reader.choice.chosen_by)
+    if measures is not None:
+        this_year = measures.finish(path, ctx.header, ctx.collection, report.notices)
+        _add_year_on_year(report, yony.compare(this_year, previous), selection)
+    return report
+
+
+def _add_year_on_year(report: Report, comparison: yony.Comparison, selection: Selection) -> None:
+    """Fired YonY checks become return-level queries, with their notes; `year_on_year` keeps all.
+
+    The queries go after the other return-level issues and before the children's, keeping the
+    report's order; the notes go after the DfE rules' notes, in check order. A check left out
+    by `--select`/`--ignore` adds neither.
+    """
+    rules = catalogue.yony_rules()
+    fired = [result for result in comparison.fired if result.code in selection]
+    queries = [Issue(result.code, rules[result.code].severity, rules[result.code].message, None,
+                     (), result.detail) for result in fired]
+    at = next((i for i, issue in enumerate(report.issues) if issue.child is not None),
+              len(report.issues))
+    report.issues[at:at] = queries
+    report.notes.extend(rules[result.code].auto_ok_note for result in fired
+                        if rules[result.code].auto_ok_note)
+    report.year_on_year = comparison

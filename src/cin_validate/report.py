@@ -9,14 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
-
 from . import years
 from .checks.base import Place
 from .model import ChildRef, Header
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .yony import Comparison
+from .yony import Comparison
 
 SEVERITIES = ("error", "query", "notice")
 
@@ -87,7 +83,7 @@ class Report:
     rules_checked: tuple[str, ...] = ()  # DfE codes that ran
     rules_total: int = 0  # DfE codes in the catalogue
     notes: list[str] = field(default_factory=list)  # auto-OK return-level notes, exact text
-    year_on_year: Comparison | None = None  # with --previous / --previous-counts (yony.apply)
+    year_on_year: Comparison | None = None  # with --previous / --previous-counts
     # The collection year validated against (its rules, dates and status) and how it was chosen.
     collection: years.Collection = field(default_factory=years.default)
     chosen_by: str = years.BY_DEFAULT

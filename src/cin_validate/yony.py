@@ -8,8 +8,9 @@ headline count moves by the check's threshold or more. Here the same counts are 
   as `checks.base.context_for` decides), so last year's return is counted over last year;
 - `measure_file` streams a return with the secure `ReturnReader` for the measures alone (no DfE
   rule runs; structural problems never stop it; invalid dates count as absent);
-- `compare` turns last year's and this year's measures into the seven `Result`s, and `apply`
-  adds them to a `Report`: each fired check becomes a return-level query and its exact note.
+- `compare` turns last year's and this year's measures into the seven `Result`s; the engine
+  (`engine.validate_file(..., previous=...)`) counts this year's measures in the same pass as
+  the rules and adds each fired check to the report as a return-level query with its exact note.
 
 The exact reading of each count is written in `rules/yony.toml` (`summary`) and pinned by
 tests/test_yony.py. YonY checks are queries: they never make the exit code 1 on their own;
@@ -30,7 +31,6 @@ from .checks.base import Context, context_for
 from .dates import CensusPeriod, add_years
 from .model import Child, Header, ProtectionPlan
 from .parse import ReturnReader
-from .report import Issue, Report
 from .values import parse_date
 
 
@@ -387,37 +387,3 @@ def compare(this: Measures, last: Measures) -> Comparison:
     results = tuple(check(measure.code, last.counts[measure.key], this.counts[measure.key])
                     for measure in MEASURES)
     return Comparison(this, last, results, _warnings(this, last))
-
-
-def apply(report: Report, comparison: Comparison, selection=None) -> None:
-    """Add the comparison to the report: fired checks as return-level queries, and their notes.
-
-    The queries go after the other return-level issues and before the children's, keeping the
-    report's order; the notes go after the DfE rules' notes, in check order. A check left out
-    by `--select`/`--ignore` (an `engine.Selection`) adds neither; `year_on_year` keeps all.
-    """
-    rules = catalogue.yony_rules()
-    fired = [result for result in comparison.fired if selection is None or result.code in selection]
-    issues = [Issue(result.code, rules[result.code].severity, rules[result.code].message, None,
-                    (), result.detail) for result in fired]
-    at = next((i for i, issue in enumerate(report.issues) if issue.child is not None),
-              len(report.issues))
-    report.issues[at:at] = issues
-    report.notes.extend(rules[result.code].auto_ok_note for result in fired
-                        if rules[result.code].auto_ok_note)
-    report.year_on_year = comparison
-
-
-def validate_against(path: str | os.PathLike, last: Measures, **options) -> Report:
-    """`engine.validate_file` with the YonY checks against last year's measures, in one pass.
-
-    `last` comes from `measure_file` (last year's return) or `load_counts` (its stats JSON).
-    Raises what `validate_file` raises.
-    """
-    from .engine import validate_file
-
-    counter = MeasureCounter()
-    report = validate_file(path, observe=counter.observe, **options)
-    this = counter.finish(path, report.header, report.collection, report.notices)
-    apply(report, compare(this, last), selection=options.get("selection"))
-    return report
