@@ -1,4 +1,4 @@
-"""The return as typed, immutable data: one dataclass per part of the return.
+"""The return as typed data: one dataclass per part of the return.
 
 Every node keeps, besides its typed values, where it came from: `path` (its place inside the
 child, counted from 1 in document order, e.g. "CINdetails[2]/Assessments[1]"), `line` (the line
@@ -8,6 +8,10 @@ readable (a bad date, say) is None in the typed field (rules README "Empty means
 
 The status words the rule files share ("open episode", "open S47 enquiry", "interval of a
 plan") are defined here once, as properties and methods of the node they describe.
+
+Nodes are plain slotted dataclasses, not frozen ones: one is built for every group of every
+child, and a frozen one costs four times as much to build. Nothing changes a node once the
+parser has made it (checks only read them).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from typing import Iterator, Mapping, Optional
 Source = tuple[Optional[str], Optional[int]]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Header:
     collection: str | None = None
     year: str | None = None
@@ -40,7 +44,7 @@ class Header:
     source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Identifiers:
     la_child_id: str | None = None
     upn: str | None = None
@@ -60,7 +64,7 @@ class Identifiers:
         return self.birth_date is None and self.expected_birth_date is not None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CodeItem:
     """One non-empty value of a list container (a <Disability>, an <AssessmentFactors>).
 
@@ -73,7 +77,7 @@ class CodeItem:
     source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Characteristics:
     ethnicity: str | None = None
     disabilities: tuple[str, ...] = ()  # non-empty trimmed codes, duplicates kept
@@ -117,7 +121,7 @@ def starting_within_others(items: tuple | list,
             yield item, others
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Assessment:
     start_date: date | None = None
     internal_review_date: date | None = None
@@ -151,7 +155,7 @@ class _Plan:
         return interval(self.start_date, self.end_date, reference_date)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CINPlan(_Plan):
     start_date: date | None = None
     end_date: date | None = None
@@ -160,7 +164,7 @@ class CINPlan(_Plan):
     source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Section47:
     start_date: date | None = None
     icpc_target: date | None = None
@@ -188,7 +192,7 @@ class Section47:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Review:
     date: date | None = None
     path: str = ""
@@ -196,7 +200,7 @@ class Review:
     source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ReviewsGroup:
     """One present <Reviews> element (at least one child element) and its review dates."""
 
@@ -206,7 +210,7 @@ class ReviewsGroup:
     source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ProtectionPlan(_Plan):
     """One <ChildProtectionPlans> group: a child protection plan."""
 
@@ -222,7 +226,7 @@ class ProtectionPlan(_Plan):
     source: Mapping[str, Source] = field(default_factory=dict, repr=False, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PreProceedings:
     """One <PreProceedingsandFGDM> group (2026-27 on): a pre-proceedings episode.
 
@@ -254,7 +258,7 @@ class PreProceedings:
         return self.review_meetings is not None and self.review_meetings >= 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Episode:
     """One <CINdetails> element: an episode of need."""
 
@@ -297,7 +301,8 @@ class Episode:
 
 @dataclass(frozen=True, slots=True)
 class ChildRef:
-    """Enough to name a child in a report after the child itself is gone."""
+    """Enough to name a child in a report after the child itself is gone (frozen, so hashable:
+    it outlives the child in reports and indexes)."""
 
     index: int  # position in the return, from 1
     la_child_id: str | None
@@ -308,7 +313,7 @@ class ChildRef:
         return self.la_child_id if self.la_child_id is not None else f"Child[{self.index}]"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Child:
     ref: ChildRef
     identifiers: Identifiers
