@@ -7,7 +7,7 @@ import os
 import tempfile
 
 from .. import years
-from .generate import DEFAULT_LA, collection_of, write_return
+from .generate import DEFAULT_LA, write_return
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,16 +25,12 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"3-digit LA code for the header <LEA> (default {DEFAULT_LA})")
     parser.add_argument("-o", "--output", required=True, help="file to write")
     args = parser.parse_args(argv)
-    if args.children < 0:
-        parser.error("--children must be >= 0")
-    if not 0.0 <= args.problems <= 1.0:
-        parser.error("--problems must be between 0 and 1")
-    collection = collection_of(args.year)
-    if args.la not in collection.codeset("la-codes"):
-        parser.error(f"--la {args.la} is not an LA code of {collection.year}")
-    _write_atomically(args.output, lambda out: write_return(
-        out, args.children, seed=args.seed, year=collection, la=args.la,
-        problems=args.problems))
+    try:
+        _write_atomically(args.output, lambda out: write_return(
+            out, args.children, seed=args.seed, year=args.year, la=args.la,
+            problems=args.problems))
+    except ValueError as error:  # a bad number of children, share of problems or LA code
+        parser.error(str(error))
     return 0
 
 

@@ -67,6 +67,8 @@ PREVIOUS_PLANS = Weighted({0: 78, 1: 15, 2: 5, 3: 2})
 
 
 class EpisodeMaker:
+    """Makes episodes, step by step, from the return's one seeded stream of draws."""
+
     def __init__(self, timeline: Timeline, codes: Codes, dice: Dice) -> None:
         self.timeline = timeline
         self.codes = codes
@@ -118,15 +120,21 @@ class EpisodeMaker:
                 if limit.may_stay_open and start >= timeline.open_assessment_cut_off:
                     episode.assessments.append(Assessment(start))
                     return
-                authorised = limit.last_day
+                authorised = limit.last_day  # it may not stay open: done by the last day
             episode.assessments.append(Assessment(start, authorised))
             start = authorised + dice.between(30, 199)
 
     def _after_first_assessment(self, episode: Episode) -> Day:
         """A day soon after the first assessment was authorised (after the referral if none)."""
-        first = episode.assessments[0] if episode.assessments else None
-        done = first.authorised if first is not None and first.authorised is not None else None
-        return (episode.referral if done is None else done) + self.dice.between(1, 14)
+        if episode.assessments and episode.assessments[0].authorised is not None:
+            day = episode.assessments[0].authorised
+        else:
+            day = episode.referral
+        return day + self.dice.between(1, 14)
+
+    def _enquiry_start(self, episode: Episode) -> Day:
+        """Within days of the first assessment's start: what it found calls for an enquiry."""
+        return episode.assessments[0].start + self.dice.between(0, 5)
 
     def _before_the_year(self, episode: Episode, within: int) -> Day:
         """A day from the referral of a long-running episode to at most `within` days after it,
@@ -157,7 +165,7 @@ class EpisodeMaker:
     def _enquiry_without_conference(self, episode: Episode, limit: Limit) -> None:
         """The enquiry finds no conference is needed (ICPCnotRequired); perhaps a CIN plan."""
         dice = self.dice
-        start = episode.assessments[0].start + dice.between(0, 5)
+        start = self._enquiry_start(episode)
         if start <= limit.last_day:
             target = self._conference_target(start) if dice.chance(0.5) else None
             episode.enquiries.append(Enquiry(start, target, conference_not_required=True))
@@ -165,21 +173,23 @@ class EpisodeMaker:
             self._cin_plan(episode, self._after_first_assessment(episode), limit)
 
     def _protection_plan_course(self, episode: Episode, limit: Limit) -> None:
-        start = episode.assessments[0].start + self.dice.between(0, 5)
-        conference = self._enquiry_with_conference(episode, start, limit)
-        if conference is None:  # no room for it before the episode ends
-            self._cin_plan(episode, self._after_first_assessment(episode), limit)
-            return
-        end = self._protection_plan(episode, conference, limit)
-        self._perhaps_cin_plan_after(episode, end, limit)
+        conference = self._conference_or_cin_plan(episode, limit)
+        if conference is not None:
+            end = self._protection_plan(episode, conference, limit)
+            self._perhaps_cin_plan_after(episode, end, limit)
 
     def _conference_without_plan(self, episode: Episode, limit: Limit) -> None:
-        start = episode.assessments[0].start + self.dice.between(0, 5)
-        conference = self._enquiry_with_conference(episode, start, limit)
+        conference = self._conference_or_cin_plan(episode, limit)
+        if conference is not None:
+            self._cin_plan(episode, conference + self.dice.between(1, 14), limit)
+
+    def _conference_or_cin_plan(self, episode: Episode, limit: Limit) -> Day | None:
+        """An enquiry and its conference, the day of which is returned; when there is no room
+        for the conference before the episode ends, a CIN plan instead (and None)."""
+        conference = self._enquiry_with_conference(episode, self._enquiry_start(episode), limit)
         if conference is None:
             self._cin_plan(episode, self._after_first_assessment(episode), limit)
-        else:
-            self._cin_plan(episode, conference + self.dice.between(1, 14), limit)
+        return conference
 
     def _cin_plan_then_protection(self, episode: Episode, limit: Limit) -> None:
         """A CIN plan, then an enquiry whose conference moves the child to a protection plan."""
@@ -251,7 +261,7 @@ class EpisodeMaker:
         stays open or there is no room for it."""
         if not self._room_for_plan(start, limit):
             return None
-        end = self._plan_end(start, 30, 330, 120, limit)
+        end = self._plan_end(start, limit, shortest=30, spread=330, catch_up=120)
         episode.cin_plans.append(CINPlan(start, end))
         return end
 
@@ -261,7 +271,7 @@ class EpisodeMaker:
         if not self._room_for_plan(start, limit):
             return None
         dice, abuse = self.dice, self.codes.category_of_abuse
-        end = self._plan_end(start, 60, 360, 150, limit)
+        end = self._plan_end(start, limit, shortest=60, spread=360, catch_up=150)
         initial = abuse.draw(dice)
         latest = initial if dice.chance(0.85) else abuse.draw(dice)
         episode.protection_plans.append(ProtectionPlan(
@@ -280,8 +290,8 @@ class EpisodeMaker:
         8840), unless it may stay open."""
         return start < limit.last_day or (limit.may_stay_open and start == limit.last_day)
 
-    def _plan_end(self, start: Day, shortest: int, spread: int, catch_up: int,
-                  limit: Limit) -> Day | None:
+    def _plan_end(self, start: Day, limit: Limit, shortest: int, spread: int,
+                  catch_up: int) -> Day | None:
         """The day a plan from `start` ends: `shortest` to `shortest + spread` days later, in the
         census year and within the limit; None when it is still open at the end of the year."""
         dice, year_start = self.dice, self.timeline.start
@@ -307,7 +317,7 @@ class EpisodeMaker:
         while day <= last:
             reviews.append(day)
             day += dice.between(90, 181)
-        before_year = sum(1 for day in reviews if day < self.timeline.start)
+        before_year = sum(1 for review in reviews if review < self.timeline.start)
         return reviews[before_year - 1:] if before_year > 1 else reviews
 
     # -- closure and the codes that depend on what the episode held ----------------------------
@@ -327,6 +337,7 @@ class EpisodeMaker:
         dice, codes = self.dice, self.codes
         if limit.may_stay_open and not dice.chance(0.45):
             return
+        # An assessment that needs nothing more closes the case within days; others take weeks.
         closure = latest + dice.between(0, 3 if course == ASSESSMENT_ONLY else 29)
         episode.closure = closure if closure <= limit.last_day else latest
         only_assessments = bool(episode.assessments) and len(parts) == len(episode.assessments)

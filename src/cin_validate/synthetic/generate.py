@@ -40,12 +40,12 @@ def iter_return(children: int, seed: int = 0, year: str | Collection | None = No
         raise ValueError(f"{la!r} is not an LA code of {collection.year} (code set la-codes)")
     maker = ChildMaker(collection, seed, la, children)
     writer = XmlWriter(maker.timeline)
-    damage = FaultMaker(maker, collection, seed, problems) if problems > 0.0 else None
+    faulter = FaultMaker(maker, collection, seed, problems) if problems > 0.0 else None
     yield writer.header(collection, la, serial_no=abs(seed) % 1_000_000).encode("utf-8")
     for index in range(children):
         child = maker.child(index)
-        if damage is not None:
-            fault = damage.perhaps_damage(child)
+        if faulter is not None:
+            fault = faulter.perhaps_damage(child)
             if fault is not None and faults is not None:
                 faults[child.la_child_id] = fault
         yield writer.child(child).encode("utf-8")
