@@ -59,6 +59,8 @@ PRE_PROCEEDINGS_OUTCOME = {"A": 1, "B": 1, "C": 1}
 
 UNBORN_ETHNICITY = "NOBT"  # information not yet obtained
 NOT_OF_SCHOOL_AGE = "UN1"
+ABUSE_OR_NEGLECT = "N1"  # the primary need of every episode with an enquiry or protection plan
+CLOSED_AFTER_ASSESSMENT = ("RC8", "RC9")  # reasons for closure that allow factor 21 alone
 FACTOR_SETS = 2048  # distinct factor sets drawn once per return, then reused
 DISABILITY_SETS = 256
 
@@ -119,19 +121,20 @@ class Codes:
         self.ethnicity = weighted_codes(collection, "ethnicity", ETHNICITY)
         self.referral_source = weighted_codes(collection, "referral-source", REFERRAL_SOURCE)
         self.primary_need = weighted_codes(collection, "primary-need", PRIMARY_NEED)
-        self.category_of_abuse = weighted_codes(collection, "category-of-abuse", CATEGORY_OF_ABUSE)
+        self.category_of_abuse = weighted_codes(collection, "category-of-abuse",
+                                                CATEGORY_OF_ABUSE)
         self.reason_for_closure = weighted_codes(collection, "reason-for-closure",
                                                  REASON_FOR_CLOSURE)
         self.reason_after_assessment = weighted_codes(collection, "reason-for-closure",
-                                                REASON_AFTER_ASSESSMENT)
+                                                      REASON_AFTER_ASSESSMENT)
         self.school_age_upn_unknown = weighted_codes(collection, "upn-unknown",
                                                      SCHOOL_AGE_UPN_UNKNOWN)
         self.pre_proceedings_outcome = (
             weighted_codes(collection, OUTCOMES, PRE_PROCEEDINGS_OUTCOME)
             if OUTCOMES in collection.codesets else None)
-        self.abuse_or_neglect = _existing(collection, "primary-need", "N1")
+        self.abuse_or_neglect = _existing(collection, "primary-need", ABUSE_OR_NEGLECT)
         self.closed_after_assessment = frozenset(
-            _existing(collection, "reason-for-closure", code) for code in ("RC8", "RC9"))
+            _existing(collection, "reason-for-closure", code) for code in CLOSED_AFTER_ASSESSMENT)
         self.unborn_ethnicity = _existing(collection, "ethnicity", UNBORN_ETHNICITY)
         self.not_of_school_age = _existing(collection, "upn-unknown", NOT_OF_SCHOOL_AGE)
         self.no_factors = (_existing(collection, "assessment-factors", NO_FACTORS_IDENTIFIED),)
@@ -140,10 +143,8 @@ class Codes:
         self.disabilities = tuple(code for code in collection.codeset("disability")
                                   if code != NO_DISABILITY)
         self.upn_la_codes = tuple(collection.codeset("upn-la-codes"))
-        self.la_codes = collection.codeset("la-codes")
-        # Sets of codes drawn once (from their own stream, so the children's draws do not depend
-        # on them) and reused: drawing a fresh set for every assessment would cost more than all
-        # the rest of a child.
+        # Sets of codes drawn once, from their own stream, and reused: a child then takes its
+        # factors or disabilities with one draw, however many codes they are.
         pools = Dice(f"cin-synthetic-pools-{seed}")
         factors = weighted_codes(collection, "assessment-factors", ASSESSMENT_FACTORS)
         self.factor_sets = tuple(_factor_set(factors, pools) for _ in range(FACTOR_SETS))

@@ -217,9 +217,14 @@ ALL_FAULTS = (
 FAULTS: dict[str, str] = {fault.name: fault.rule for fault in ALL_FAULTS}
 
 
-def faults_of(collection: Collection) -> dict[str, str]:
+def _faults_in(collection: Collection) -> tuple[Fault, ...]:
     """The faults a return of this collection year may hold: those whose rule is one of its."""
-    return {fault.name: fault.rule for fault in ALL_FAULTS if fault.rule in collection.rules}
+    return tuple(fault for fault in ALL_FAULTS if fault.rule in collection.rules)
+
+
+def faults_of(collection: Collection) -> dict[str, str]:
+    """Fault name -> rule, for the faults a return of this collection year may hold."""
+    return {fault.name: fault.rule for fault in _faults_in(collection)}
 
 
 class FaultMaker:
@@ -230,7 +235,7 @@ class FaultMaker:
         self.maker = maker
         self.problems = problems
         self.dice = Dice(f"cin-synthetic-faults-{seed}")
-        self.faults = tuple(fault for fault in ALL_FAULTS if fault.rule in collection.rules)
+        self.faults = _faults_in(collection)
 
     def perhaps_damage(self, child: Child) -> str | None:
         """Damage the child (with chance `problems`) by one of the faults it can have; the
