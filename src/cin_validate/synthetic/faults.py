@@ -25,7 +25,7 @@ Damage = Callable[[Dice], None]
 class Fault:
     name: str
     rule: str  # the DfE rule it triggers
-    find: Callable[[Child, ChildMaker], Damage | None]
+    find: Callable[[Child, ChildMaker], Damage | None]  # how to damage a child, if it can
 
 
 # -- identifiers and characteristics (group 1) ---------------------------------------------------
@@ -153,7 +153,8 @@ def _groups(child: Child) -> Iterator[PreProceedings]:
 
 
 def _damage_a_group(wanted: Callable[[PreProceedings], bool],
-                    damage_group: Callable[[PreProceedings, ChildMaker, Dice], None]):
+                    damage_group: Callable[[PreProceedings, ChildMaker, Dice], None]
+                    ) -> Callable[[Child, ChildMaker], Damage | None]:
     """A fault that damages one of the child's pre-proceedings groups for which `wanted` holds."""
     def find(child: Child, maker: ChildMaker) -> Damage | None:
         groups = [group for group in _groups(child) if wanted(group)]
