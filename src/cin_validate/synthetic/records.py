@@ -121,10 +121,6 @@ class Episode:
     protection_plans: list[ProtectionPlan] = field(default_factory=list)
     pre_proceedings: list[PreProceedings] = field(default_factory=list)
 
-    @property
-    def is_open(self) -> bool:
-        return self.closure is None
-
 
 @dataclass(slots=True)
 class Child:
