@@ -245,9 +245,10 @@ class EpisodeMaker:
     def _recent_enquiry(self, episode: Episode, limit: Limit) -> None:
         """Now and then, an enquiry begun so recently that its conference is not yet due: on or
         after 8675Q's cut-off, in an episode with an assessment (2991Q) and no other enquiry."""
+        if episode.enquiries or not episode.assessments or not self.dice.chance(0.08):
+            return
         earliest = max(self.timeline.conference_cut_off, episode.referral)
-        if (episode.enquiries or not episode.assessments or earliest > limit.last_day
-                or not self.dice.chance(0.08)):
+        if earliest > limit.last_day:
             return
         start = self.dice.between(earliest, limit.last_day)
         episode.enquiries.append(self.enquiry_awaiting_conference(start))
