@@ -2,8 +2,9 @@
 
     python benchmarks/bench.py                 # 10,000 and 50,000 children
     python benchmarks/bench.py --children 200000 --repeat 1
+    python benchmarks/bench.py --year 2026-27     # a year with module 5 (121 rules)
 
-For each size it writes a clean synthetic return (seeded), then, interleaving the runs so that
+For each size it writes a clean synthetic return (seeded, of the chosen collection year), then, interleaving the runs so that
 machine noise hits both alike, times
   - bare parsing: `lxml.etree.iterparse(file)`, clearing each <Child> (the floor any streaming
     validator pays), and
@@ -46,15 +47,15 @@ print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, **extra}))
 """
 
 
-def ensure_return(children: int, seed: int, problems: float) -> Path:
+def ensure_return(children: int, seed: int, problems: float, year: str) -> Path:
     from cin_validate.synthetic import write_return
 
     OUT.mkdir(exist_ok=True)
-    path = OUT / f"return-{children}-seed{seed}-p{problems}.xml"
+    path = OUT / f"return-{year}-{children}-seed{seed}-p{problems}.xml"
     if not path.exists():
         temporary = path.with_suffix(".tmp")
         with open(temporary, "wb") as out:
-            write_return(out, children=children, seed=seed, problems=problems)
+            write_return(out, children=children, seed=seed, year=year, problems=problems)
         os.replace(temporary, path)
     return path
 
@@ -65,8 +66,8 @@ def measure(mode: str, path: Path) -> dict:
     return json.loads(done.stdout)
 
 
-def bench(children: int, repeat: int, seed: int, problems: float) -> dict:
-    path = ensure_return(children, seed, problems)
+def bench(children: int, repeat: int, seed: int, problems: float, year: str) -> dict:
+    path = ensure_return(children, seed, problems, year)
     parse_runs, validate_runs = [], []
     for _ in range(repeat):  # interleaved
         parse_runs.append(measure("parse", path))
@@ -93,11 +94,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--problems", type=float, default=0.0,
                         help="fraction of children with a deliberate fault (default: clean)")
+    parser.add_argument("--year", default=None,
+                        help="collection year of the returns (default: the tool's default)")
     args = parser.parse_args()
+    from cin_validate import years
+
+    year = years.get(args.year).year if args.year else years.default().year
     print(f"{'children':>9} {'MB':>6} {'parse s':>8} {'validate s':>10} {'ratio':>6} "
           f"{'children/s':>10} {'peak MB (parse/validate)':>25} {'errors':>6} {'queries':>7} rules")
     for children in args.children:
-        r = bench(children, args.repeat, args.seed, args.problems)
+        r = bench(children, args.repeat, args.seed, args.problems, year)
         print(f"{r['children']:>9,} {r['file_mb']:>6} {r['parse_s']:>8} {r['validate_s']:>10} "
               f"{r['ratio']:>6} {r['children_per_s']:>10,} "
               f"{str(r['parse_peak_mb']) + ' / ' + str(r['validate_peak_mb']):>25} "

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from lxml import etree
 
 from cin_validate import catalogue, years
 from cin_validate.cli import main
@@ -34,6 +35,25 @@ def test_clean_example_passes_with_no_errors_and_no_queries():
     summary = json.loads(result.stdout)["summary"]
     assert (summary["errors"], summary["queries"], summary["notices"]) == (0, 0, 0)
     assert summary["rules_checked"] == 109
+
+
+def test_clean_2026_27_example_passes_with_no_option_and_shows_module_5():
+    """A preview year's return: the header names 2026-27, so no --year is needed; its module 5
+    groups (some children one, some two, at every stage) fire none of the 12 new rules."""
+    path = EXAMPLES / "clean-2026-27.xml"
+    for options in ([], ["--fail-on", "query"]):
+        result = run(path, "--format", "json", *options)
+        assert result.exit_code == 0, result.stdout
+    data = json.loads(result.stdout)
+    assert (data["rule_set"]["year"], data["rule_set"]["status"]) == ("2026-27", "preview")
+    summary = data["summary"]
+    assert (summary["errors"], summary["queries"], summary["notices"]) == (0, 0, 0)
+    assert summary["rules_checked"] == 121
+    root = etree.parse(str(path)).getroot()
+    per_child = [len(child.findall("CINdetails/PreProceedingsandFGDM"))
+                 for child in root.iter("Child")]
+    assert {0, 1, 2} <= set(per_child)
+    assert root.find(".//PreProceedingsandFGDM/LetterInitCPDate") is not None
 
 
 def test_problems_example_fails_with_exactly_its_documented_problems():
