@@ -41,9 +41,7 @@ def generate(path: Path, children: int, seed: int, problems: float, year: str) -
     from cin_validate import synthetic
 
     with open(path, "wb") as out:
-        synthetic.write_return(out, children=children, seed=seed, problems=problems,
-                               **({"year": year} if "year" in synthetic.write_return.__code__
-                                  .co_varnames else {}))
+        synthetic.write_return(out, children=children, seed=seed, problems=problems, year=year)
 
 
 def differences(old: dict, new: dict) -> list[str]:

@@ -162,7 +162,7 @@ def test_every_upn_is_unique_with_a_correct_check_letter_and_a_known_la(clean):
     upns = [el.text for el in root.iter("UPN")]
     assert len(upns) > 1500
     assert len(set(upns)) == len(upns)  # 1520
-    la_codes = years.get(year).codes("upn-la-codes")
+    la_codes = years.get(year).codes["upn-la-codes"]
     for upn in upns:
         assert re.fullmatch(r"[A-Z]\d{12}", upn), upn
         assert upn[1:4] in la_codes, upn
@@ -197,8 +197,8 @@ def test_every_code_written_is_in_the_years_code_set(year):
         for el in root.iter(tag):
             used.setdefault(codeset, set()).add(el.text)
     for codeset, codes in used.items():
-        assert codes <= collection.codes(codeset), (codeset, codes - collection.codes(codeset))
-    assert {upn.text[1:4] for upn in root.iter("UPN")} <= collection.codes("upn-la-codes")
+        assert codes <= collection.codes[codeset], (codeset, codes - collection.codes[codeset])
+    assert {upn.text[1:4] for upn in root.iter("UPN")} <= collection.codes["upn-la-codes"]
     for codeset, codes in used.items():  # ... and varied, not one safe code each
         assert codeset == "la-codes" or len(codes) >= 3, (codeset, codes)
     assert ("pre-proceedings-outcome" in used) == (year == MODULE5)
