@@ -34,7 +34,7 @@ from .engine import CheckFailed, Selection, validate_file
 from .output import formats, progress, terminal
 from .selection import SelectionError
 from .selection import resolve as resolve_selection
-from .output.files import OutputError, write_atomic
+from .output.files import OutputError, check_output, write_output
 from .parse import ReturnError
 from .report import Report
 
@@ -194,7 +194,8 @@ def validate(files: tuple[str, ...], fmt: str | None, output: tuple[str, ...],
     if redact_key and ctx.get_parameter_source("redact_key") is click.core.ParameterSource.COMMANDLINE:
         redact = True
     run = _settings(files, fmt=fmt, output=output, fail_on=fail_on, select=select,
-                    ignore=ignore, config_file=config_file, no_config=no_config)
+                    ignore=ignore, config_file=config_file, no_config=no_config,
+                    previous=previous, previous_counts=previous_counts)
     if run.several and (previous or previous_counts):
         _fail("--previous compares one return with last year's: give one file", EXIT_INVALID)
     show = progress.wanted(run.paths, quiet=quiet)
@@ -226,10 +227,11 @@ class _Run:
     targets: list[tuple[str | None, str]]  # (output file or None for stdout, format)
     fail_on: str
     selection: Selection
+    inputs: dict[str, str]  # every file the run reads -> what it is; never written over
 
 
 def _settings(files: tuple[str, ...], *, fmt, output, fail_on, select, ignore, config_file,
-              no_config) -> _Run:
+              no_config, previous, previous_counts) -> _Run:
     """The command line over the configuration file over the defaults; bad ones exit 2."""
     paths = batch.expand(files)
     if not paths:
@@ -238,7 +240,14 @@ def _settings(files: tuple[str, ...], *, fmt, output, fail_on, select, ignore, c
         settings = config.for_files(list(files), config_file, enabled=not no_config)
     except config.ConfigError as error:
         _fail(str(error), EXIT_INVALID)
+    inputs = {path: "the return being validated" for path in paths}
+    for path, what in ((previous, "last year's return (--previous)"),
+                       (previous_counts, "last year's counts (--previous-counts)"),
+                       (settings.path, "the configuration file")):
+        if path:
+            inputs[path] = what
     targets = _targets(fmt, output, settings.get("format"))
+    _check_outputs(targets, inputs)
     if targets[0] == (None, "xlsx") and sys.stdout.isatty():
         _fail("xlsx is a binary format: give --output FILE.xlsx", EXIT_INVALID)
     try:
@@ -248,7 +257,17 @@ def _settings(files: tuple[str, ...], *, fmt, output, fail_on, select, ignore, c
         _fail(str(error), EXIT_INVALID)
     several = len(files) > 1 or any(os.path.isdir(path) for path in files)
     return _Run(paths, several, targets,
-                fail_on or settings.get("fail-on") or policy.DEFAULT_FAIL_ON, selection)
+                fail_on or settings.get("fail-on") or policy.DEFAULT_FAIL_ON, selection, inputs)
+
+
+def _check_outputs(targets, inputs: dict[str, str]) -> None:
+    """Refuse an output that may not be written now, before validating or writing anything."""
+    for output, _fmt in targets:
+        if output is not None:
+            try:
+                check_output(output, inputs)
+            except OutputError as error:
+                _fail(str(error), EXIT_INVALID)
 
 
 def _targets(fmt: str | None, outputs: tuple[str, ...], configured: str | None):
@@ -311,18 +330,12 @@ def _write(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: 
         if output is None:
             click.echo(data, nl=False)  # bytes go to the binary standard output
             continue
-        try:
-            write_atomic(output, data, protect=tuple(run.paths))
-        except OutputError as error:
-            _fail(str(error), EXIT_INVALID)
+        _write_file(output, data, run.inputs)
 
 
-def _emit(text: str, output: str | None, source: str) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-        return
+def _write_file(output: str, data: bytes, inputs: dict[str, str]) -> None:
     try:
-        write_atomic(output, text.encode("utf-8"), protect=(source,))
+        write_output(output, data, protect=inputs)
     except OutputError as error:
         _fail(str(error), EXIT_INVALID)
 
@@ -397,10 +410,16 @@ def stats(file: str, fmt: str, output: str | None) -> None:
     Keep `cin-validate stats RETURN.xml --format json -o counts.json` with each year's return:
     next year, `cin-validate NEXT.xml --previous-counts counts.json` runs the checks.
     """
+    inputs = {file: "the return being counted"}
+    if output:
+        _check_outputs([(output, fmt)], inputs)
     measures = _measure(file)
-    if fmt == "json":
-        _emit(json.dumps(measures.to_dict(), ensure_ascii=False, indent=2) + "\n", output, file)
-    elif output:
-        _emit(terminal.render_stats_text(measures), output, file)
-    else:
+    if fmt == "terminal" and not output:
         terminal.render_stats(measures, terminal.make_console())
+        return
+    text = (json.dumps(measures.to_dict(), ensure_ascii=False, indent=2) + "\n" if fmt == "json"
+            else terminal.render_stats_text(measures))
+    if output:
+        _write_file(output, text.encode("utf-8"), inputs)
+    else:
+        click.echo(text, nl=False)
