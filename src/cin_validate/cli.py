@@ -39,6 +39,7 @@ from .parse import ReturnError
 from .report import Report
 
 EXIT_OK, EXIT_ERRORS, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
+REDACT_KEY_VARIABLE = "CIN_VALIDATE_REDACT_KEY"
 
 
 class _DefaultToValidate(click.Group):
@@ -156,9 +157,9 @@ def _validate_options(command):
         click.option("--redact", is_flag=True,
                      help="Child IDs become pseudonyms; UPNs and dates of birth and death are "
                           "left out, in every format."),
-        click.option("--redact-key", envvar="CIN_VALIDATE_REDACT_KEY", metavar="KEY",
-                     help="Key making --redact pseudonyms the same in every run (implies "
-                          "--redact; or set CIN_VALIDATE_REDACT_KEY)."),
+        click.option("--redact-key", metavar="KEY",
+                     help=f"Key making --redact pseudonyms the same in every run; the key, "
+                          f"given here or in {REDACT_KEY_VARIABLE}, implies --redact."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
                      help="Files validated in parallel  [default: the number of cores]"),
         click.option("--quiet", "-q", is_flag=True,
@@ -190,9 +191,8 @@ def validate(files: tuple[str, ...], fmt: str | None, output: tuple[str, ...],
              previous_counts: str | None) -> None:
     """Validate each FILE (a folder means its .xml files) and report errors, queries and the
     auto-OK notes; with several files, one summary table and the worst verdict's exit code."""
-    ctx = click.get_current_context()
-    if redact_key and ctx.get_parameter_source("redact_key") is click.core.ParameterSource.COMMANDLINE:
-        redact = True
+    redact_key = _redact_key(redact_key)
+    redact = redact or redact_key is not None
     run = _settings(files, fmt=fmt, output=output, fail_on=fail_on, select=select,
                     ignore=ignore, config_file=config_file, no_config=no_config,
                     previous=previous, previous_counts=previous_counts)
@@ -210,12 +210,26 @@ def validate(files: tuple[str, ...], fmt: str | None, output: tuple[str, ...],
         results = [batch.FileResult(path, report, seconds=time.perf_counter() - start)]
     results = batch.judge(results, run.fail_on)
     if redact:
-        pseudonyms = privacy.Pseudonyms(redact_key if redact_key else None)
+        pseudonyms = privacy.Pseudonyms(redact_key)
         for result in results:
             if result.report is not None:
                 result.report = privacy.redact(result.report, pseudonyms)
     _write(run, results, details=details, quiet=quiet, redacted=redact)
     sys.exit(batch.exit_code(results))
+
+
+def _redact_key(option: str | None) -> str | None:
+    """--redact-key, else the environment's key, else None (a random key per run).
+
+    An empty key (say, a CI secret that is not set) is an error: it never turns redaction off.
+    """
+    key, source = option, "--redact-key"
+    if key is None:
+        key, source = os.environ.get(REDACT_KEY_VARIABLE), REDACT_KEY_VARIABLE
+    if key is not None and not key.strip():
+        _fail(f"{source} is empty: give a key, or use --redact alone for a random one",
+              EXIT_INVALID)
+    return key
 
 
 @dataclass

@@ -94,7 +94,7 @@ def _validate(path: str | os.PathLike, *, selection: Selection | None = None,
     def issue(code: str, finding: Finding, child: ChildRef | None) -> Issue:
         info = rules[code]
         return Issue(code, info.severity, info.message, finding.child or child,
-                     finding.places, finding.detail)
+                     finding.places, finding.detail, finding.others)
 
     reader = ReturnReader(path)
     issues: list[Issue] = []

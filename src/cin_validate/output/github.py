@@ -38,8 +38,8 @@ def _message(issue: Issue) -> str:
     if issue.fields:
         where.append(", ".join(issue.fields))
     text = f"{issue.message} [{'; '.join(where)}]"
-    if issue.detail:
-        text += f" ({issue.detail})"
+    if issue.detail_text:
+        text += f" ({issue.detail_text})"
     return text
 
 

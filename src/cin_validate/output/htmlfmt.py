@@ -301,7 +301,8 @@ def _issues(results: Sequence) -> str:
             values = ", ".join(f'<span>{_e("—" if v is None else v)}</span>' for v in written)
             if not any(written):
                 values = ""
-            message = issue.message + (f" ({issue.detail})" if issue.detail else "")
+            detail = issue.detail_text
+            message = issue.message + (f" ({detail})" if detail else "")
             rows.append(
                 f'<tr data-rule="{_e(issue.code)}" data-child="{_e(child)}">'
                 + (f'<td class="mono">{_e(report.file)}</td>' if several else "")

@@ -85,8 +85,9 @@ def _details(report: Report) -> Table:
     for issue in report.issues:
         child = issue.child.label if issue.child else "(return)"
         values = ", ".join("—" if place.value is None else place.value for place in issue.places)
-        if issue.detail:
-            values = f"{values}  ({issue.detail})" if values.strip("—, ") else issue.detail
+        detail = issue.detail_text
+        if detail:
+            values = f"{values}  ({detail})" if values.strip("—, ") else detail
         table.add_row(Text(child), issue.code, Text(", ".join(issue.fields)), Text(values),
                       str(issue.line or ""))
     return table
