@@ -290,3 +290,30 @@ def test_progress_bar_follows_children_and_files(tmp_path):
         bar.file_done(result)
         bar.file_done(result)
         assert bar.progress.tasks[0].completed == 2
+
+
+def test_a_broken_pyproject_of_another_project_above_is_passed_over(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project\nname = "not ours"\n')  # not TOML
+    (tmp_path / "returns").mkdir()
+    path = write(tmp_path / "returns", "r.xml", PROBLEMS.read_text())
+    result = run(path, "-q")
+    assert result.exit_code == 1 and result.stderr == ""  # validated: problems.xml has errors
+
+
+@pytest.mark.parametrize("name, text", [
+    ("pyproject.toml", '[tool.cin-validate\nfail-on = "never"\n'),  # ours, broken
+    ("cin-validate.toml", 'fail-on = "never\n'),
+])
+def test_a_broken_configuration_that_may_be_ours_is_still_exit_2(tmp_path, name, text):
+    (tmp_path / name).write_text(text)
+    path = write(tmp_path, "r.xml", PROBLEMS.read_text())
+    result = run(path, "-q")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"cin-validate: error: {tmp_path / name}: not valid TOML")
+
+
+def test_a_broken_configuration_given_with_config_is_exit_2(tmp_path):
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[project\nname = "x"\n')
+    result = run(PROBLEMS, "--config", config, "-q")
+    assert result.exit_code == 2 and "not valid TOML" in result.stderr

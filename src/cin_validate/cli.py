@@ -1,13 +1,15 @@
-"""The command line: `cin-validate FILE`, `notes`, `rules`, `explain`.
+"""The command line: `cin-validate FILE`, `notes`, `rules`, `explain`, `stats`.
 
 Exit codes (documented in the README; decided in `policy`):
   0  validated, and nothing fails the policy (`--fail-on error`, the default: no errors;
      queries, structural notices and year-on-year queries never fail it)
   1  validated, and something fails the policy (`--fail-on error|query|never`)
   2  a file could not be validated (not XML, truncated, hostile, wrong root, unreadable), or
-     the command line or configuration was wrong; with several files, the others are still
-     validated and reported
-  3  an internal error in cin-validate itself (please report it)
+     the command line or configuration was wrong, or the report could not be written; with
+     several files, the others are still validated and reported
+  3  an internal error in cin-validate itself (please report it): whatever a subcommand does
+     not expect ends here, in one line (`_DefaultToValidate.invoke`)
+  141  standard output was closed by its reader (`| head`): the run stops quietly
 With several files the exit code is the worst file's.
 
 `validate` reads its options in three steps, each in its own function: `_settings` (command
@@ -19,10 +21,14 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NoReturn
 
 import click
 from rich.table import Table
@@ -36,27 +42,135 @@ from .selection import SelectionError
 from .selection import resolve as resolve_selection
 from .output.files import OutputError, check_output, write_output
 from .parse import ReturnError
+from .policy import EXIT_INTERNAL, EXIT_INVALID
 from .report import Report
 
-EXIT_OK, EXIT_ERRORS, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
+# Ended by a signal, the status a shell gives a command the signal killed: 128 + its number.
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # 141: the reader of standard output closed it
 REDACT_KEY_VARIABLE = "CIN_VALIDATE_REDACT_KEY"
+_DEBUG = "cin_validate.debug"  # in click's context `meta`, shared by every context of a run
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised as Python raises KeyboardInterrupt for SIGINT: every `finally` and
+    cleanup runs (temporary output files removed, worker processes stopped)."""
 
 
 class _DefaultToValidate(click.Group):
-    """`cin-validate FILE` means `cin-validate validate FILE`."""
+    """`cin-validate FILE` means `cin-validate validate FILE`.
+
+    Whatever a subcommand does, it ends with one of the README's exit codes and at most one
+    line on standard error, never with a traceback that CI would read as a verdict.
+    """
 
     def parse_args(self, ctx, args):
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["validate", *args]
         return super().parse_args(ctx, args)
 
+    def invoke(self, ctx):
+        try:
+            with _sigterm_raises():
+                return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise  # click's own endings: an exit code, a usage error (exit 2)
+        except KeyboardInterrupt:
+            _stopped_by(signal.SIGINT)
+        except _Terminated:
+            _stopped_by(signal.SIGTERM)
+        except Exception as error:
+            _internal_error(error)
 
-def _fail(message: str, code: int) -> None:
+
+@contextmanager
+def _sigterm_raises():
+    """SIGTERM raises `_Terminated` while a command runs (unless whoever started us ignores it,
+    or this is not the main thread, where signals cannot be handled)."""
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL):
+        yield
+        return
+
+    def terminated(_signum, _frame):
+        raise _Terminated()
+
+    signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _stopped_by(signum: int) -> NoReturn:
+    click.echo(f"cin-validate: interrupted ({signal.Signals(signum).name})", err=True)
+    sys.exit(128 + signum)
+
+
+def _debugging() -> bool:
+    context = click.get_current_context(silent=True)
+    return bool(context and context.meta.get(_DEBUG))
+
+
+def _internal_error(error: BaseException) -> NoReturn:
+    """A bug in cin-validate: exit 3 in one line; the traceback first with --debug."""
+    if _debugging():
+        traceback.print_exception(error)
+        _fail(f"internal error: {type(error).__name__}: {error}", EXIT_INTERNAL)
+    _fail(f"internal error: {type(error).__name__}: {error} (run with --debug for the "
+          "traceback; please report it)", EXIT_INTERNAL)
+
+
+def _debug_option(command):
+    """--debug (hidden): show the traceback of an internal error. Kept in the context's `meta`
+    for the group's handler, which catches what the command does not."""
+
+    def remember(ctx, _param, value):
+        if value:
+            ctx.meta[_DEBUG] = True
+
+    return click.option("--debug", is_flag=True, hidden=True, expose_value=False,
+                        callback=remember, help="Show tracebacks of internal errors.")(command)
+
+
+@contextmanager
+def _standard_output():
+    """Around writing to standard output. A reader that closed it (`| head`) ends the run
+    quietly with 141, as SIGPIPE would; any other failure (a full disk) is exit 2."""
+    try:
+        yield
+        sys.stdout.flush()
+    except OSError as error:
+        _let_go_of_standard_output()
+        if isinstance(error, BrokenPipeError):
+            sys.exit(EXIT_BROKEN_PIPE)
+        _fail(f"standard output: cannot write: {error.strerror or error}", EXIT_INVALID)
+
+
+def _write_all(data: bytes) -> None:
+    """All of `data` to the binary standard output. A pipe its reader closed first takes part
+    of a large write without an error, and click.echo ignores that; the next write raises."""
+    sys.stdout.flush()
+    out = sys.stdout.buffer
+    rest = memoryview(data)
+    while rest:
+        rest = rest[out.write(rest):]
+    out.flush()
+
+
+def _let_go_of_standard_output() -> None:
+    """Point standard output at /dev/null, or Python's flush at exit fails again, noisily."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (a test's capture): nothing is left to flush
+        pass
+
+
+def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"cin-validate: error: {message}", err=True)
     sys.exit(code)
 
 
-def _run(path: str, debug: bool, last: yony.Measures | None = None, **options) -> Report:
+def _run(path: str, last: yony.Measures | None = None, **options) -> Report:
     """Validate (with the YonY checks against `last` when given), turning every failure into
     one line and a distinct exit code."""
     try:
@@ -66,7 +180,7 @@ def _run(path: str, debug: bool, last: yony.Measures | None = None, **options) -
     except ReturnError as error:
         _fail(error.one_line(), EXIT_INVALID)
     except CheckFailed as error:
-        if debug:
+        if _debugging():
             traceback.print_exception(error.__cause__)
         _fail(f"{path}: {error} (run with --debug for details)", EXIT_INTERNAL)
     except MemoryError:
@@ -97,14 +211,14 @@ def _measure(path: str, option: str = "") -> yony.Measures:
     raise AssertionError("unreachable")
 
 
-def _run_year_on_year(path: str, debug: bool, previous: str | None,
-                      previous_counts: str | None, **options) -> Report:
+def _run_year_on_year(path: str, previous: str | None, previous_counts: str | None,
+                      **options) -> Report:
     """`_run`, plus the YonY checks against last year's return or figures when given.
 
     `options` go to `engine.validate_file` (`selection`, `on_child`).
     """
     if previous is None and previous_counts is None:
-        return _run(path, debug, **options)
+        return _run(path, **options)
     if previous is not None and previous_counts is not None:
         _fail("give --previous or --previous-counts, not both", EXIT_INVALID)
     if previous_counts is not None:
@@ -114,7 +228,7 @@ def _run_year_on_year(path: str, debug: bool, previous: str | None,
             _fail(f"--previous-counts {error.one_line()}", EXIT_INVALID)
     else:
         last = _measure(previous, "--previous ")
-    return _run(path, debug, last=last, **options)
+    return _run(path, last=last, **options)
 
 
 @click.group(cls=_DefaultToValidate, context_settings={"help_option_names": ["-h", "--help"]})
@@ -171,8 +285,7 @@ def _validate_options(command):
                      help="Settings from this file, not the cin-validate.toml or "
                           "pyproject.toml found beside the return."),
         click.option("--no-config", is_flag=True, help="Use no configuration file."),
-        click.option("--debug", is_flag=True, hidden=True,
-                     help="Show tracebacks of internal errors."),
+        _debug_option,
     ]
     for option in reversed(options):
         command = option(command)
@@ -187,7 +300,7 @@ def validate(files: tuple[str, ...], fmt: str | None, output: tuple[str, ...],
              fail_on: str | None,
              select: tuple[str, ...], ignore: tuple[str, ...], redact: bool,
              redact_key: str | None, jobs: int | None, quiet: bool, details: bool,
-             config_file: str | None, no_config: bool, debug: bool, previous: str | None,
+             config_file: str | None, no_config: bool, previous: str | None,
              previous_counts: str | None) -> None:
     """Validate each FILE (a folder means its .xml files) and report errors, queries and the
     auto-OK notes; with several files, one summary table and the worst verdict's exit code."""
@@ -200,12 +313,12 @@ def validate(files: tuple[str, ...], fmt: str | None, output: tuple[str, ...],
         _fail("--previous compares one return with last year's: give one file", EXIT_INVALID)
     show = progress.wanted(run.paths, quiet=quiet)
     if run.several:
-        results = _validate_many(run, jobs=jobs or os.cpu_count() or 1, show=show, debug=debug)
+        results = _validate_many(run, jobs=jobs or os.cpu_count() or 1, show=show)
     else:
         path, start = run.paths[0], time.perf_counter()
         with progress.bar(run.paths, enabled=show, per_child=True) as bar:
             on_child = (lambda count: bar.child(path, count)) if bar else None
-            report = _run_year_on_year(path, debug, previous, previous_counts,
+            report = _run_year_on_year(path, previous, previous_counts,
                                        selection=run.selection, on_child=on_child)
         results = [batch.FileResult(path, report, seconds=time.perf_counter() - start)]
     results = batch.judge(results, run.fail_on)
@@ -308,13 +421,14 @@ def _targets(fmt: str | None, outputs: tuple[str, ...], configured: str | None):
     return targets
 
 
-def _validate_many(run: _Run, *, jobs: int, show: bool, debug: bool) -> list[batch.FileResult]:
+def _validate_many(run: _Run, *, jobs: int, show: bool) -> list[batch.FileResult]:
     """Every file, in parallel when `jobs` > 1; a file that fails is reported, not fatal."""
     per_child = min(jobs, len(run.paths)) == 1
     with progress.bar(run.paths, enabled=show, per_child=per_child) as bar:
         results = batch.validate_all(run.paths, selection=run.selection, jobs=jobs,
                                      on_child=bar.child if bar and per_child else None,
                                      on_done=bar.file_done if bar else None)
+    debug = _debugging()
     for result in results:
         if result.error:
             hint = " (run with --debug for details)" if result.internal and not debug else ""
@@ -329,22 +443,28 @@ def _write(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: 
     """Draw the results in each chosen format to the terminal, standard output or a file."""
     for output, fmt in run.targets:
         if fmt == "terminal" and output is None:
-            console = terminal.make_console()
-            if run.several:
-                terminal.render_many(results, console, details=details, quiet=quiet,
-                                     fail_on=run.fail_on)
-            elif quiet:
-                terminal.render_brief(results[0].report, console, run.fail_on)
-            else:
-                terminal.render(results[0].report, console, details=details,
-                                fail_on=run.fail_on)
+            with _standard_output():
+                _show(run, results, details=details, quiet=quiet)
             continue
         data = formats.render(fmt, results, several=run.several, fail_on=run.fail_on,
                               details=details, quiet=quiet, redacted=redacted)
         if output is None:
-            click.echo(data, nl=False)  # bytes go to the binary standard output
+            with _standard_output():
+                _write_all(data)
             continue
         _write_file(output, data, run.inputs)
+
+
+def _show(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: bool) -> None:
+    """The terminal format, drawn live on standard output."""
+    console = terminal.make_console()
+    if run.several:
+        terminal.render_many(results, console, details=details, quiet=quiet,
+                             fail_on=run.fail_on)
+    elif quiet:
+        terminal.render_brief(results[0].report, console, run.fail_on)
+    else:
+        terminal.render(results[0].report, console, details=details, fail_on=run.fail_on)
 
 
 def _write_file(output: str, data: bytes, inputs: dict[str, str]) -> None:
@@ -356,18 +476,20 @@ def _write_file(output: str, data: bytes, inputs: dict[str, str]) -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--debug", is_flag=True, hidden=True)
+@_debug_option
 @_previous_options
-def notes(file: str, debug: bool, previous: str | None, previous_counts: str | None) -> None:
+def notes(file: str, previous: str | None, previous_counts: str | None) -> None:
     """Print only the auto-OK return-level notes for FILE, ready to paste into COLLECT."""
-    report = _run_year_on_year(file, debug, previous, previous_counts)
-    for note in report.notes:
-        click.echo(note)
+    report = _run_year_on_year(file, previous, previous_counts)
+    with _standard_output():
+        for note in report.notes:
+            click.echo(note)
     if not report.notes:
         click.echo("No auto-OK query fired: no return-level note is needed.", err=True)
 
 
 @main.command(name="rules")
+@_debug_option
 def list_rules() -> None:
     """List the catalogue of DfE rules and whether each is checked."""
     done = implemented()
@@ -378,15 +500,18 @@ def list_rules() -> None:
     for code, info in rules.items():
         table.add_row(code, info.severity, info.module, "yes" if code in done else "no",
                       Text(info.message))
+    yony_rules = terminal.yony_rules_table(catalogue.yony_rules())
     console = terminal.make_console()
-    console.print(table)
-    console.print(f"{len(done & rules.keys())} of {len(rules)} rules checked")
-    console.print()
-    console.print(terminal.yony_rules_table(catalogue.yony_rules()))
+    with _standard_output():
+        console.print(table)
+        console.print(f"{len(done & rules.keys())} of {len(rules)} rules checked")
+        console.print()
+        console.print(yony_rules)
 
 
 @main.command()
 @click.argument("code")
+@_debug_option
 def explain(code: str) -> None:
     """Show one rule: its message, what it checks and its auto-OK note."""
     info = catalogue.lookup(code.strip().upper()) or catalogue.lookup(code.strip())
@@ -408,7 +533,8 @@ def explain(code: str) -> None:
     for name, value in rows:
         if value:
             grid.add_row(name, Text(value))
-    console.print(grid)
+    with _standard_output():
+        console.print(grid)
 
 
 @main.command()
@@ -418,6 +544,7 @@ def explain(code: str) -> None:
               "--previous-counts reads.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Write to this file (atomically) instead of standard output.")
+@_debug_option
 def stats(file: str, fmt: str, output: str | None) -> None:
     """Count FILE's headline measures: what the year-on-year checks YonY 01 to 07 compare.
 
@@ -429,11 +556,13 @@ def stats(file: str, fmt: str, output: str | None) -> None:
         _check_outputs([(output, fmt)], inputs)
     measures = _measure(file)
     if fmt == "terminal" and not output:
-        terminal.render_stats(measures, terminal.make_console())
+        with _standard_output():
+            terminal.render_stats(measures, terminal.make_console())
         return
     text = (json.dumps(measures.to_dict(), ensure_ascii=False, indent=2) + "\n" if fmt == "json"
             else terminal.render_stats_text(measures))
     if output:
         _write_file(output, text.encode("utf-8"), inputs)
     else:
-        click.echo(text, nl=False)
+        with _standard_output():
+            click.echo(text, nl=False)

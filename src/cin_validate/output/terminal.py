@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 
 from rich import box
 from rich.console import Console
@@ -18,11 +20,19 @@ from ..yony import MEASURES, Measures
 _STYLE = {"error": "bold red", "query": "yellow", "notice": "cyan"}
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # Rich would exit 1 ("the return fails"); the CLI decides what a closed pipe means.
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
 def make_console(file=None, *, stderr: bool = False) -> Console:
-    console = Console(file=file, stderr=stderr, highlight=False, soft_wrap=False)
+    console = _Console(file=file, stderr=stderr, highlight=False, soft_wrap=False)
     if not console.is_terminal:
         # Piped output is read whole (less, a CI log): do not squeeze it into 80 columns.
-        console = Console(file=file, stderr=stderr, highlight=False, width=max(console.width, 160))
+        console = _Console(file=file, stderr=stderr, highlight=False,
+                           width=max(console.width, 160))
     return console
 
 
