@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from cin_validate.synthetic import write_return
@@ -25,3 +26,44 @@ def synthetic_return(path: Path, children: int, problems: float = 0.5) -> Path:
         with open(path, "wb") as out:
             write_return(out, children=children, seed=1, problems=problems)
     return path
+
+
+def wait_until(condition, timeout: float = 60.0) -> bool:
+    """Poll `condition` (about every millisecond) until it holds; False if it never did."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.001)
+    return False
+
+
+def _status(pid: int) -> dict[str, str]:
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            return dict(line.rstrip("\n").split(":\t", 1) for line in handle if ":\t" in line)
+    except OSError:  # gone
+        return {}
+
+
+def handles(pid: int, signum: int) -> bool:
+    """Whether process `pid` has installed a handler for signal `signum` (Linux)."""
+    caught = _status(pid).get("SigCgt")
+    return caught is not None and bool(int(caught, 16) >> (signum - 1) & 1)
+
+
+def running(pid: int) -> bool:
+    """Whether `pid` is a live process (not gone, not a zombie waiting to be reaped)."""
+    state = _status(pid).get("State", "")
+    return bool(state) and not state.startswith(("Z", "X"))
+
+
+def children(pid: int) -> set[int]:
+    """The live child processes of `pid`, whichever of its threads started them (Linux)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found |= {int(child) for child in (task / "children").read_text().split()}
+        except OSError:
+            continue
+    return {child for child in found if running(child)}

@@ -9,6 +9,8 @@ Exit codes (documented in the README; decided in `policy`):
      several files, the others are still validated and reported
   3  an internal error in cin-validate itself (please report it): whatever a subcommand does
      not expect ends here, in one line (`_DefaultToValidate.invoke`)
+  130, 143  interrupted by SIGINT or SIGTERM (128 + the signal, as a shell reports it): one
+     line, temporary files removed, worker processes stopped
   141  standard output was closed by its reader (`| head`): the run stops quietly
 With several files the exit code is the worst file's.
 
@@ -46,7 +48,7 @@ from .policy import EXIT_INTERNAL, EXIT_INVALID
 from .report import Report
 
 # Ended by a signal, the status a shell gives a command the signal killed: 128 + its number.
-EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # 141: the reader of standard output closed it
+EXIT_BROKEN_PIPE = 141  # SIGPIPE (13): the reader of standard output closed it
 REDACT_KEY_VARIABLE = "CIN_VALIDATE_REDACT_KEY"
 _DEBUG = "cin_validate.debug"  # in click's context `meta`, shared by every context of a run
 

@@ -13,9 +13,11 @@
 from __future__ import annotations
 
 import os
+import secrets
 import stat
-import tempfile
 from typing import Mapping
+
+TEMPORARY_PREFIX = ".cin-validate-"
 
 
 class OutputError(Exception):
@@ -81,13 +83,13 @@ def _write_into(path: str, data: bytes) -> None:
 def _replace(path: str, data: bytes, *, shown: str) -> None:
     """Into a temporary file beside `path`, then renamed over it; removed on any failure or
     interruption. `shown` is the path as the user gave it, for messages."""
+    # Named before it is made (mkstemp names it only once made): an interruption at any
+    # moment, even as the file is created, knows what to remove. 128 random bits: no clash.
+    temporary = os.path.join(os.path.dirname(path),
+                             f"{TEMPORARY_PREFIX}{secrets.token_hex(16)}.tmp")
     try:
-        handle, temporary = tempfile.mkstemp(prefix=".cin-validate-", suffix=".tmp",
-                                             dir=os.path.dirname(path))
-    except OSError as error:
-        raise OutputError(f"{shown}: cannot write here: {error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
+        with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
+                       "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
@@ -95,7 +97,7 @@ def _replace(path: str, data: bytes, *, shown: str) -> None:
     except BaseException as error:
         try:
             os.unlink(temporary)
-        except OSError:
+        except OSError:  # never made, or already renamed into place
             pass
         if isinstance(error, OSError):
             raise OutputError(f"{shown}: cannot write: {error.strerror or error}") from None
