@@ -43,6 +43,7 @@ from .output import formats, progress, terminal
 from .selection import SelectionError
 from .selection import resolve as resolve_selection
 from .output.files import OutputError, check_output, write_output
+from .output.plain import visible
 from .parse import ReturnError
 from .policy import EXIT_INTERNAL, EXIT_INVALID
 from .report import Report
@@ -167,8 +168,13 @@ def _let_go_of_standard_output() -> None:
         pass
 
 
+def _error_line(message: str) -> None:
+    """`cin-validate: error: ...` on standard error: one line, whatever a path in it holds."""
+    click.echo(visible(f"cin-validate: error: {message}"), err=True)
+
+
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"cin-validate: error: {message}", err=True)
+    _error_line(message)
     sys.exit(code)
 
 
@@ -434,7 +440,7 @@ def _validate_many(run: _Run, *, jobs: int, show: bool) -> list[batch.FileResult
     for result in results:
         if result.error:
             hint = " (run with --debug for details)" if result.internal and not debug else ""
-            click.echo(f"cin-validate: error: {result.error}{hint}", err=True)
+            _error_line(f"{result.error}{hint}")
             if debug and result.trace:
                 click.echo(result.trace, err=True)
     return results

@@ -20,13 +20,15 @@ from .. import __version__, catalogue
 from ..codesets import codeset
 from ..dates import CensusPeriod
 from ..report import Report
+from .plain import visible
 
 SEVERITY_LABEL = {"error": "Error", "query": "Query", "notice": "Notice"}
 CHART_ROWS = 30  # rules drawn in the chart; the rest are summed in one "other rules" bar
 
 
 def _e(text) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
+    """Any text, values from the return or a path included, as HTML that shows exactly it."""
+    return html.escape(visible("" if text is None else str(text)), quote=True)
 
 
 CSS = """

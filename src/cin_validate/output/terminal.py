@@ -1,4 +1,8 @@
-"""The report for people at a terminal, drawn with Rich (plain when piped or with NO_COLOR)."""
+"""The report for people at a terminal, drawn with Rich (plain when piped or with NO_COLOR).
+
+Every value from a file or a path goes to Rich through `_plain`: as `Text`, never read as
+markup, with the characters that would act on a terminal shown as escapes (`plain.visible`).
+"""
 
 from __future__ import annotations
 
@@ -16,8 +20,14 @@ from ..codesets import codeset
 from ..dates import CensusPeriod
 from ..report import Report
 from ..yony import MEASURES, Measures
+from .plain import visible
 
 _STYLE = {"error": "bold red", "query": "yellow", "notice": "cyan"}
+
+
+def _plain(value, style: str = "") -> Text:
+    """A value from a file or a path (or a text quoting one), as Rich must show it."""
+    return Text(visible(str(value)), style=style)
 
 
 class _Console(Console):
@@ -55,7 +65,7 @@ def _facts(report: Report) -> Table:
         ("Episodes", f"{report.episodes:,}"),
     ]
     for name, value in rows:
-        facts.add_row(name, Text(str(value)))
+        facts.add_row(name, _plain(value))
     return facts
 
 
@@ -98,15 +108,15 @@ def _details(report: Report) -> Table:
         detail = issue.detail_text
         if detail:
             values = f"{values}  ({detail})" if values.strip("—, ") else detail
-        table.add_row(Text(child), issue.code, Text(", ".join(issue.fields)), Text(values),
-                      str(issue.line or ""))
+        table.add_row(_plain(child), issue.code, _plain(", ".join(issue.fields)),
+                      _plain(values), str(issue.line or ""))
     return table
 
 
 def _year_on_year(report: Report) -> Table:
     """All seven YonY checks, fired or not (guide section 1.10)."""
     comparison = report.year_on_year
-    title = Text(f"Year-on-year checks against {comparison.last.file} (guide 1.10)")
+    title = _plain(f"Year-on-year checks against {comparison.last.file} (guide 1.10)")
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
     for name in ("Code", "Measure", "Last year", "This year", "Change", "Threshold", "Result"):
         table.add_column(name, no_wrap=name != "Measure",
@@ -149,7 +159,7 @@ def render_stats(measures: Measures, console: Console) -> None:
              else f"{written} (counted to {effective})"),
             ("Census period", f"{measures.period_start.isoformat()} to "
                               f"{measures.period_end.isoformat()}")):
-        facts.add_row(name, Text(value))
+        facts.add_row(name, _plain(value))
     console.print(facts)
     table = Table(title="Headline measures (guide 1.10)", box=box.SIMPLE_HEAD,
                   title_justify="left")
@@ -189,7 +199,7 @@ def render(report: Report, console: Console, *, details: bool = False,
     if report.year_on_year is not None:
         console.print(_year_on_year(report))
         for warning in report.year_on_year.warnings:
-            console.print(Text(f"Warning: {warning}", style=_STYLE["query"]))
+            console.print(_plain(f"Warning: {warning}", style=_STYLE["query"]))
     if report.notes:
         # No border and no wrapping: each note must survive a copy from the terminal intact.
         console.print()
@@ -225,14 +235,14 @@ def render_summary(results, console: Console) -> None:
              policy.INTERNAL: "bold red"}
     for result in results:
         report = result.report
-        cells = ([report.la or "", f"{report.children:,}", f"{report.errors:,}",
+        cells = ([_plain(report.la or ""), f"{report.children:,}", f"{report.errors:,}",
                   f"{report.queries:,}"] if report else ["", "", "", ""])
-        table.add_row(Text(result.path), *cells,
+        table.add_row(_plain(result.path), *cells,
                       Text(result.verdict, style=style.get(result.verdict, "")))
     console.print(table)
     for result in results:
         if result.report is None:
-            console.print(Text(f"{result.verdict}: {result.error}", style="red"))
+            console.print(_plain(f"{result.verdict}: {result.error}", style="red"))
     counts = {word: sum(r.verdict == word for r in results) for word in style}
     console.print(Text(", ".join(f"{n} {word}" for word, n in counts.items() if n)
                        + f" of {len(results)} files"))
@@ -241,7 +251,7 @@ def render_summary(results, console: Console) -> None:
 def render_brief(report: Report, console: Console,
                  fail_on: str = policy.DEFAULT_FAIL_ON) -> None:
     """`--quiet`: the counts and the verdict on one line."""
-    line = Text(f"{report.file}: ")
+    line = _plain(f"{report.file}: ")
     line.append_text(_summary(report))
     line.append("  ")
     line.append_text(verdict_line(report, fail_on))
