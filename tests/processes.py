@@ -67,3 +67,4 @@ def children(pid: int) -> set[int]:
         except OSError:
             continue
     return {child for child in found if running(child)}
+

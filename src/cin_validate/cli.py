@@ -51,6 +51,10 @@ from .report import Report
 # Ended by a signal, the status a shell gives a command the signal killed: 128 + its number.
 EXIT_BROKEN_PIPE = 141  # SIGPIPE (13): the reader of standard output closed it
 REDACT_KEY_VARIABLE = "CIN_VALIDATE_REDACT_KEY"
+# Paths as given. Whether a file can be read is found out by reading it, and said in one line
+# for that file: click's own check would stop the whole run with a usage error.
+_PATH = click.Path(readable=False)
+_FILE = click.Path(dir_okay=False, readable=False)
 _DEBUG = "cin_validate.debug"  # in click's context `meta`, shared by every context of a run
 
 
@@ -199,11 +203,11 @@ def _run(path: str, last: yony.Measures | None = None, **options) -> Report:
 def _previous_options(command):
     """--previous and --previous-counts: add the year-on-year checks YonY 01 to 07."""
     command = click.option(
-        "--previous-counts", type=click.Path(dir_okay=False), metavar="LAST.json",
+        "--previous-counts", type=_FILE, metavar="LAST.json",
         help="Last year's figures instead of its return: the JSON that "
              "`cin-validate stats LAST.xml --format json` wrote.")(command)
     return click.option(
-        "--previous", type=click.Path(dir_okay=False), metavar="LAST.xml",
+        "--previous", type=_FILE, metavar="LAST.xml",
         help="Last year's return: add the year-on-year checks YonY 01 to 07 (guide 1.10), "
              "queries that never fail the run.")(command)
 
@@ -263,7 +267,7 @@ def _validate_options(command):
         click.option("--format", "fmt", type=click.Choice(formats.FORMATS), default=None,
                      help="How to write the report  [default: from --output's extension, "
                           "else the configuration file's, else terminal]"),
-        click.option("--output", "-o", type=click.Path(dir_okay=False), multiple=True,
+        click.option("--output", "-o", type=_FILE, multiple=True,
                      help="Write the report to this file, atomically, instead of standard "
                           "output; .json .xml (junit) .csv .xlsx .html .txt pick the format. "
                           "Repeat it for several formats from one run."),
@@ -289,7 +293,7 @@ def _validate_options(command):
         click.option("--details", "-d", is_flag=True,
                      help="List every issue by child (shows child IDs and the values as "
                           "written)."),
-        click.option("--config", "config_file", type=click.Path(dir_okay=False),
+        click.option("--config", "config_file", type=_FILE,
                      help="Settings from this file, not the cin-validate.toml or "
                           "pyproject.toml found beside the return."),
         click.option("--no-config", is_flag=True, help="Use no configuration file."),
@@ -301,7 +305,7 @@ def _validate_options(command):
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(), metavar="FILE...")
+@click.argument("files", nargs=-1, required=True, type=_PATH, metavar="FILE...")
 @_validate_options
 @_previous_options
 def validate(files: tuple[str, ...], fmt: str | None, output: tuple[str, ...],
@@ -483,7 +487,7 @@ def _write_file(output: str, data: bytes, inputs: dict[str, str]) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=_FILE)
 @_debug_option
 @_previous_options
 def notes(file: str, previous: str | None, previous_counts: str | None) -> None:
@@ -546,11 +550,11 @@ def explain(code: str) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=_FILE)
 @click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal",
               show_default=True, help="How to write the measures; json is what "
               "--previous-counts reads.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False),
+@click.option("--output", "-o", type=_FILE,
               help="Write to this file (atomically) instead of standard output.")
 @_debug_option
 def stats(file: str, fmt: str, output: str | None) -> None:
