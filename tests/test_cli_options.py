@@ -317,3 +317,25 @@ def test_a_broken_configuration_given_with_config_is_exit_2(tmp_path):
     config.write_text('[project\nname = "x"\n')
     result = run(PROBLEMS, "--config", config, "-q")
     assert result.exit_code == 2 and "not valid TOML" in result.stderr
+
+
+@pytest.mark.parametrize("args, given", [
+    (("--select", "S01"), "--select S01"),
+    (("--select", "s0"), "--select s0"),
+    (("--select", "YonY 01"), "--select YonY 01"),
+    (("--select", "85", "--ignore", "8"), "--select 85 --ignore 8"),
+    (("--ignore", "1,2,4,8"), "--ignore 1 --ignore 2 --ignore 4 --ignore 8"),
+])
+def test_a_selection_that_leaves_no_dfe_rule_is_a_usage_error(args, given):
+    result = run(PROBLEMS, *args, "--no-config")
+    assert result.exit_code == 2
+    assert result.stderr == (f"cin-validate: error: {given} leaves no DfE rule to check "
+                             "(structural notices and YonY checks are not DfE rules; see "
+                             "`cin-validate rules`)\n")
+
+
+def test_a_configured_selection_that_leaves_no_dfe_rule_is_exit_2(tmp_path):
+    path = write(tmp_path, "r.xml", PROBLEMS.read_text())
+    (tmp_path / "cin-validate.toml").write_text('select = ["S01"]\n')
+    result = run(path)
+    assert result.exit_code == 2 and "leaves no DfE rule to check" in result.stderr
