@@ -12,6 +12,7 @@ Exit codes (documented in the README; decided in `policy`):
   130, 143  interrupted by SIGINT or SIGTERM (128 + the signal, as a shell reports it): one
      line, temporary files removed, worker processes stopped
   141  standard output was closed by its reader (`| head`): the run stops quietly
+How each ends, in one line, is `exits`.
 With several files the exit code is the worst file's.
 
 `validate` reads its options in three steps, each in its own function: `_settings` (command
@@ -25,31 +26,26 @@ import json
 import os
 import signal
 import sys
-import threading
 import time
 import traceback
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import NoReturn
 
 import click
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__, batch, catalogue, config, policy, privacy, yony
+from . import __version__, batch, catalogue, config, exits, policy, privacy, yony
 from .checks import implemented
 from .engine import CheckFailed, Selection, validate_file
 from .output import formats, progress, terminal
 from .selection import SelectionError
 from .selection import resolve as resolve_selection
+from .exits import fail as _fail
 from .output.files import OutputError, check_output, write_output
-from .output.plain import visible
 from .parse import ReturnError
 from .policy import EXIT_INTERNAL, EXIT_INVALID
 from .report import Report
 
-# Ended by a signal, the status a shell gives a command the signal killed: 128 + its number.
-EXIT_BROKEN_PIPE = 141  # SIGPIPE (13): the reader of standard output closed it
 REDACT_KEY_VARIABLE = "CIN_VALIDATE_REDACT_KEY"
 # Paths as given. Whether a file can be read is found out by reading it, and said in one line
 # for that file: click's own check would stop the whole run with a usage error.
@@ -58,16 +54,11 @@ _FILE = click.Path(dir_okay=False, readable=False)
 _DEBUG = "cin_validate.debug"  # in click's context `meta`, shared by every context of a run
 
 
-class _Terminated(BaseException):
-    """SIGTERM, raised as Python raises KeyboardInterrupt for SIGINT: every `finally` and
-    cleanup runs (temporary output files removed, worker processes stopped)."""
-
-
 class _DefaultToValidate(click.Group):
     """`cin-validate FILE` means `cin-validate validate FILE`.
 
     Whatever a subcommand does, it ends with one of the README's exit codes and at most one
-    line on standard error, never with a traceback that CI would read as a verdict.
+    line on standard error (`exits`), never with a traceback that CI would read as a verdict.
     """
 
     def parse_args(self, ctx, args):
@@ -77,54 +68,21 @@ class _DefaultToValidate(click.Group):
 
     def invoke(self, ctx):
         try:
-            with _sigterm_raises():
+            with exits.sigterm_raises():
                 return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise  # click's own endings: an exit code, a usage error (exit 2)
         except KeyboardInterrupt:
-            _stopped_by(signal.SIGINT)
-        except _Terminated:
-            _stopped_by(signal.SIGTERM)
+            exits.stopped_by(signal.SIGINT)
+        except exits.Terminated:
+            exits.stopped_by(signal.SIGTERM)
         except Exception as error:
-            _internal_error(error)
-
-
-@contextmanager
-def _sigterm_raises():
-    """SIGTERM raises `_Terminated` while a command runs (unless whoever started us ignores it,
-    or this is not the main thread, where signals cannot be handled)."""
-    if (threading.current_thread() is not threading.main_thread()
-            or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL):
-        yield
-        return
-
-    def terminated(_signum, _frame):
-        raise _Terminated()
-
-    signal.signal(signal.SIGTERM, terminated)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def _stopped_by(signum: int) -> NoReturn:
-    click.echo(f"cin-validate: interrupted ({signal.Signals(signum).name})", err=True)
-    sys.exit(128 + signum)
+            exits.internal_error(error, debug=_debugging())
 
 
 def _debugging() -> bool:
     context = click.get_current_context(silent=True)
     return bool(context and context.meta.get(_DEBUG))
-
-
-def _internal_error(error: BaseException) -> NoReturn:
-    """A bug in cin-validate: exit 3 in one line; the traceback first with --debug."""
-    if _debugging():
-        traceback.print_exception(error)
-        _fail(f"internal error: {type(error).__name__}: {error}", EXIT_INTERNAL)
-    _fail(f"internal error: {type(error).__name__}: {error} (run with --debug for the "
-          "traceback; please report it)", EXIT_INTERNAL)
 
 
 def _debug_option(command):
@@ -137,49 +95,6 @@ def _debug_option(command):
 
     return click.option("--debug", is_flag=True, hidden=True, expose_value=False,
                         callback=remember, help="Show tracebacks of internal errors.")(command)
-
-
-@contextmanager
-def _standard_output():
-    """Around writing to standard output. A reader that closed it (`| head`) ends the run
-    quietly with 141, as SIGPIPE would; any other failure (a full disk) is exit 2."""
-    try:
-        yield
-        sys.stdout.flush()
-    except OSError as error:
-        _let_go_of_standard_output()
-        if isinstance(error, BrokenPipeError):
-            sys.exit(EXIT_BROKEN_PIPE)
-        _fail(f"standard output: cannot write: {error.strerror or error}", EXIT_INVALID)
-
-
-def _write_all(data: bytes) -> None:
-    """All of `data` to the binary standard output. A pipe its reader closed first takes part
-    of a large write without an error, and click.echo ignores that; the next write raises."""
-    sys.stdout.flush()
-    out = sys.stdout.buffer
-    rest = memoryview(data)
-    while rest:
-        rest = rest[out.write(rest):]
-    out.flush()
-
-
-def _let_go_of_standard_output() -> None:
-    """Point standard output at /dev/null, or Python's flush at exit fails again, noisily."""
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError):  # not a real file (a test's capture): nothing is left to flush
-        pass
-
-
-def _error_line(message: str) -> None:
-    """`cin-validate: error: ...` on standard error: one line, whatever a path in it holds."""
-    click.echo(visible(f"cin-validate: error: {message}"), err=True)
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    _error_line(message)
-    sys.exit(code)
 
 
 def _run(path: str, last: yony.Measures | None = None, **options) -> Report:
@@ -444,7 +359,7 @@ def _validate_many(run: _Run, *, jobs: int, show: bool) -> list[batch.FileResult
     for result in results:
         if result.error:
             hint = " (run with --debug for details)" if result.internal and not debug else ""
-            _error_line(f"{result.error}{hint}")
+            exits.error_line(f"{result.error}{hint}")
             if debug and result.trace:
                 click.echo(result.trace, err=True)
     return results
@@ -455,14 +370,14 @@ def _write(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: 
     """Draw the results in each chosen format to the terminal, standard output or a file."""
     for output, fmt in run.targets:
         if fmt == "terminal" and output is None:
-            with _standard_output():
+            with exits.standard_output():
                 _show(run, results, details=details, quiet=quiet)
             continue
         data = formats.render(fmt, results, several=run.several, fail_on=run.fail_on,
                               details=details, quiet=quiet, redacted=redacted)
         if output is None:
-            with _standard_output():
-                _write_all(data)
+            with exits.standard_output():
+                exits.write_all(data)
             continue
         _write_file(output, data, run.inputs)
 
@@ -493,7 +408,7 @@ def _write_file(output: str, data: bytes, inputs: dict[str, str]) -> None:
 def notes(file: str, previous: str | None, previous_counts: str | None) -> None:
     """Print only the auto-OK return-level notes for FILE, ready to paste into COLLECT."""
     report = _run_year_on_year(file, previous, previous_counts)
-    with _standard_output():
+    with exits.standard_output():
         for note in report.notes:
             click.echo(note)
     if not report.notes:
@@ -514,7 +429,7 @@ def list_rules() -> None:
                       Text(info.message))
     yony_rules = terminal.yony_rules_table(catalogue.yony_rules())
     console = terminal.make_console()
-    with _standard_output():
+    with exits.standard_output():
         console.print(table)
         console.print(f"{len(done & rules.keys())} of {len(rules)} rules checked")
         console.print()
@@ -545,7 +460,7 @@ def explain(code: str) -> None:
     for name, value in rows:
         if value:
             grid.add_row(name, Text(value))
-    with _standard_output():
+    with exits.standard_output():
         console.print(grid)
 
 
@@ -568,7 +483,7 @@ def stats(file: str, fmt: str, output: str | None) -> None:
         _check_outputs([(output, fmt)], inputs)
     measures = _measure(file)
     if fmt == "terminal" and not output:
-        with _standard_output():
+        with exits.standard_output():
             terminal.render_stats(measures, terminal.make_console())
         return
     text = (json.dumps(measures.to_dict(), ensure_ascii=False, indent=2) + "\n" if fmt == "json"
@@ -576,5 +491,5 @@ def stats(file: str, fmt: str, output: str | None) -> None:
     if output:
         _write_file(output, text.encode("utf-8"), inputs)
     else:
-        with _standard_output():
+        with exits.standard_output():
             click.echo(text, nl=False)
