@@ -81,7 +81,7 @@ class Issue:
 
 
 def _others_text(others: Others) -> str:
-    """"also C2, C3 and 4 more"."""
+    """Who the others are, as the detail says it: `also C2, C3 and 4 more`."""
     names = [f"Child[{ref.index}]" if others.by_position else ref.label for ref in others.children]
     return f"also {', '.join(names)}" + (f" and {others.more} more" if others.more > 0 else "")
 

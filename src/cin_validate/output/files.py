@@ -17,7 +17,7 @@ import secrets
 import stat
 from typing import Mapping
 
-TEMPORARY_PREFIX = ".cin-validate-"
+_TEMPORARY_PREFIX = ".cin-validate-"
 
 
 class OutputError(Exception):
@@ -86,7 +86,7 @@ def _replace(path: str, data: bytes, *, shown: str) -> None:
     # Named before it is made (mkstemp names it only once made): an interruption at any
     # moment, even as the file is created, knows what to remove. 128 random bits: no clash.
     temporary = os.path.join(os.path.dirname(path),
-                             f"{TEMPORARY_PREFIX}{secrets.token_hex(16)}.tmp")
+                             f"{_TEMPORARY_PREFIX}{secrets.token_hex(16)}.tmp")
     try:
         with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
                        "wb") as out:

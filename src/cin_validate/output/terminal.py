@@ -32,7 +32,7 @@ def _plain(value, style: str = "") -> Text:
 
 class _Console(Console):
     def on_broken_pipe(self) -> None:
-        # Rich would exit 1 ("the return fails"); the CLI decides what a closed pipe means.
+        # Rich would exit 1 ("the return fails"); `exits.standard_output` says what it means.
         self.quiet = True
         raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
