@@ -17,9 +17,9 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
 
 @pytest.fixture(scope="module")
 def large(tmp_path_factory):
-    """Two returns of 20,000 children each, with many issues: seconds of work, large reports."""
+    """Two returns of 10,000 children each, with many issues: seconds of work, large reports."""
     folder = tmp_path_factory.mktemp("large")
-    return [synthetic_return(folder / f"large-{n}.xml", children=20_000) for n in (1, 2)]
+    return [synthetic_return(folder / f"large-{n}.xml", children=10_000) for n in (1, 2)]
 
 
 def temporaries(folder):
@@ -57,7 +57,7 @@ def test_sigterm_while_writing_leaves_no_temporary_file(large, tmp_path, attempt
     else:  # the signal came after the last rename: the run had ended
         assert process.returncode == 1
     if outputs[0].exists():
-        assert json.loads(outputs[0].read_text())["summary"]["children"] == 20_000
+        assert json.loads(outputs[0].read_text())["summary"]["children"] == 10_000
 
 
 @pytest.mark.parametrize("signum, status, to_group", [
