@@ -29,7 +29,7 @@ LAYERS = [
     ("policy and privacy", {"policy", "privacy"}),
     ("running files", {"batch", "config"}),
     ("outputs", {"output"}),
-    ("command line", {"cli", "__main__"}),
+    ("command line", {"cli", "exits", "__main__"}),
 ]
 
 

@@ -290,3 +290,61 @@ def test_progress_bar_follows_children_and_files(tmp_path):
         bar.file_done(result)
         bar.file_done(result)
         assert bar.progress.tasks[0].completed == 2
+
+
+def test_a_broken_pyproject_of_another_project_above_is_passed_over(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project\nname = "not ours"\n')  # not TOML
+    (tmp_path / "returns").mkdir()
+    path = write(tmp_path / "returns", "r.xml", PROBLEMS.read_text())
+    result = run(path, "-q")
+    assert result.exit_code == 1 and result.stderr == ""  # validated: problems.xml has errors
+
+
+@pytest.mark.parametrize("name, text", [
+    ("pyproject.toml", '[tool.cin-validate\nfail-on = "never"\n'),  # ours, broken
+    ("cin-validate.toml", 'fail-on = "never\n'),
+])
+def test_a_broken_configuration_that_may_be_ours_is_still_exit_2(tmp_path, name, text):
+    (tmp_path / name).write_text(text)
+    path = write(tmp_path, "r.xml", PROBLEMS.read_text())
+    result = run(path, "-q")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"cin-validate: error: {tmp_path / name}: not valid TOML")
+
+
+def test_a_broken_configuration_given_with_config_is_exit_2(tmp_path):
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[project\nname = "x"\n')
+    result = run(PROBLEMS, "--config", config, "-q")
+    assert result.exit_code == 2 and "not valid TOML" in result.stderr
+
+
+@pytest.mark.parametrize("args, given", [
+    (("--select", "S01"), "--select S01"),
+    (("--select", "s0"), "--select s0"),
+    (("--select", "YonY 01"), "--select YonY 01"),
+    (("--select", "85", "--ignore", "8"), "--select 85 --ignore 8"),
+    (("--ignore", "1,2,4,8,9"), "--ignore 1 --ignore 2 --ignore 4 --ignore 8 --ignore 9"),
+])
+def test_a_selection_that_leaves_no_dfe_rule_is_a_usage_error(args, given):
+    result = run(PROBLEMS, *args, "--no-config")
+    assert result.exit_code == 2
+    assert result.stderr == (f"cin-validate: error: {given} leaves no DfE rule to check "
+                             "(structural notices and YonY checks are not DfE rules; see "
+                             "`cin-validate rules`)\n")
+
+
+def test_a_configured_selection_that_leaves_no_dfe_rule_is_exit_2(tmp_path):
+    path = write(tmp_path, "r.xml", PROBLEMS.read_text())
+    (tmp_path / "cin-validate.toml").write_text('select = ["S01"]\n')
+    result = run(path)
+    assert result.exit_code == 2 and "leaves no DfE rule to check" in result.stderr
+
+
+def test_a_selection_holding_no_rule_of_the_returns_year_is_a_usage_error():
+    """--ignore 1,2,4,8 leaves only module 5 (2026-27), so a 2024-25 return has nothing to check."""
+    result = run(PROBLEMS, "--ignore", "1,2,4,8", "--no-config")
+    assert result.exit_code == 2
+    assert result.stderr == (f"cin-validate: error: {PROBLEMS}: the rules selected (--select, "
+                             "--ignore) include none of the 2024-25 rule set\n")
+    assert run(PROBLEMS, "--select", "9005", "--no-config").exit_code == 2

@@ -36,6 +36,7 @@ def test_shape_of_the_report(tmp_path):
         assert issue["child_id"] is None or isinstance(issue["child_id"], str)
         assert isinstance(issue["fields"], list) and all(isinstance(f, str) for f in issue["fields"])
         assert issue["line"] is None or isinstance(issue["line"], int)
+        assert issue["other_children"] == []  # only duplicates (1520, 8510) name others
     notice = next(i for i in data["issues"] if i["code"] == "S01")
     assert notice["child_id"] == "C1" and notice["fields"] == ["GenderCurrent"]
     assert notice["line"] == 5

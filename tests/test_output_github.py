@@ -53,8 +53,11 @@ def test_no_value_as_written_in_the_annotations():
 def test_escaping_follows_the_workflow_command_rules():
     assert github.escape_data("50% done\r\nnext") == "50%25 done%0D%0Anext"
     assert github.escape_property("a:b,c%") == "a%3Ab%2Cc%25"
-    line = github._command("error", "x: y, z\n", file="dir,1/a:b.xml", line=3, title="T")
-    assert line == "::error file=dir%2C1/a%3Ab.xml,line=3,title=T::x: y, z%0A"
+    line = github._command("error", "x: y, z%", file="dir,1/a:b.xml", line=3, title="T")
+    assert line == "::error file=dir%2C1/a%3Ab.xml,line=3,title=T::x: y, z%25"
+    # A newline in a value is shown, as every control is (`plain.visible`), never obeyed.
+    line = github._command("error", "x\ny", file="a\rb.xml")
+    assert line == "::error file=a\\u000db.xml::x\\u000ay"
 
 
 def test_unreadable_file_is_one_error_annotation(tmp_path):

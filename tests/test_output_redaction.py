@@ -100,3 +100,119 @@ def test_ci_formats_never_print_upns_or_dates_of_birth_without_redact(fmt):
     for value in personal_values():
         assert value not in result.stdout, value
     assert "QX7BRAVO" in result.stdout  # child IDs stay, to find the record
+
+
+# --- redaction works on the values, never on the words of a text ---------------------------
+
+SHARED_UPN = "H801200001001"
+# IDs that words of a text would cut in pieces; "QZ" is written nowhere else in a report.
+SEPARATED_IDS = ("KX 71QZ", "KX,72QZ", "KX;73QZ", "KX(74QZ)", "KX[75QZ]", "KX\u00a076QZ",
+                 "KX:77QZ.")
+
+
+@pytest.fixture
+def separated_ids_return(tmp_path):
+    """Children sharing one UPN (1520 names the others), two of them sharing an ID (8510)."""
+    from builders import child, make_return
+
+    children = [child(id=child_id, upn=SHARED_UPN) for child_id in SEPARATED_IDS]
+    children.append(child(id=SEPARATED_IDS[1], upn=SHARED_UPN))
+    path = tmp_path / "return.xml"
+    path.write_text(make_return(*children), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_part_of_an_id_holding_separators_survives_redaction(tmp_path, separated_ids_return,
+                                                                fmt):
+    out = tmp_path / f"report-{fmt}.out"
+    result = run(separated_ids_return, "--format", fmt, "--output", out, "--redact",
+                 "--details", "--no-config")
+    assert result.exit_code == 1, result.stderr
+    text = everything_written(out)
+    assert "anon-" in text
+    assert "QZ" not in text, f"a child ID in the {fmt} output"
+    assert SHARED_UPN not in text
+
+
+def test_the_other_children_of_a_duplicate_are_data_and_get_their_pseudonyms(
+        separated_ids_return):
+    data = json.loads(run(separated_ids_return, "--format", "json", "--redact-key", "k",
+                          "--no-config").stdout)
+    duplicates = [issue for issue in data["issues"] if issue["code"] == "1520"]
+    assert len(duplicates) == len(SEPARATED_IDS) + 1
+    first = duplicates[0]
+    others = [other["child_id"] for other in first["other_children"]]
+    assert others == [issue["child_id"] for issue in duplicates[1:6]]
+    assert first["detail"] == f"also {', '.join(others)} and 2 more"
+    assert [other["child_index"] for other in first["other_children"]] == [2, 3, 4, 5, 6]
+
+
+def test_without_redact_the_other_children_are_named_as_written(separated_ids_return):
+    data = json.loads(run(separated_ids_return, "--format", "json", "--no-config").stdout)
+    first = next(issue for issue in data["issues"] if issue["code"] == "1520")
+    assert first["detail"] == "also KX,72QZ, KX;73QZ, KX(74QZ), KX[75QZ], KX\u00a076QZ and 2 more"
+    assert first["other_children"][0] == {"child_id": "KX,72QZ", "child_index": 2,
+                                          "child_line": first["line"] + 1}
+    by_id = [issue for issue in data["issues"] if issue["code"] == "8510"]
+    assert [issue["detail"] for issue in by_id] == ["also Child[8]", "also Child[2]"]
+
+
+@pytest.fixture
+def wrong_check_letter(tmp_path):
+    from builders import child, make_return
+
+    path = tmp_path / "letter.xml"
+    path.write_text(make_return(child(id="C1", upn="Z801200001001")))  # should be H
+    return path
+
+
+def test_redacted_1510_does_not_give_the_check_letter(tmp_path, wrong_check_letter):
+    data = json.loads(run(wrong_check_letter, "--format", "json", "--redact",
+                          "--no-config").stdout)
+    (issue,) = [issue for issue in data["issues"] if issue["code"] == "1510"]
+    assert issue["detail"] is None
+    for fmt in FORMATS:
+        out = tmp_path / f"report-{fmt}.out"
+        run(wrong_check_letter, "--format", fmt, "--output", out, "--redact", "--details",
+            "--no-config")
+        assert "should be H" not in everything_written(out), fmt
+
+
+@pytest.mark.parametrize("fmt", ["github", "junit"])
+def test_ci_formats_do_not_give_the_check_letter_either(wrong_check_letter, fmt):
+    result = run(wrong_check_letter, "--format", fmt, "--no-config")
+    assert "1510" in result.stdout and "should be H" not in result.stdout
+    # where personal values may be shown, the detail says which letter
+    shown = run(wrong_check_letter, "--format", "json", "--no-config").stdout
+    assert "the check letter should be H" in shown
+
+
+# --- redaction fails closed ----------------------------------------------------------------
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+@pytest.mark.parametrize("key", ["", "  "])
+def test_an_empty_key_is_an_error_not_redaction_turned_off(tmp_path, how, key):
+    out = tmp_path / "report.json"
+    args = ["--redact-key", key] if how == "option" else ["--redact"]
+    env = {"CIN_VALIDATE_REDACT_KEY": key} if how == "environment" else None
+    result = run(PROBLEMS, "--output", out, *args, env=env)
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("cin-validate: error: ") and "empty" in result.stderr
+    assert not out.exists()
+
+
+def test_the_environment_key_alone_redacts():
+    env = {"CIN_VALIDATE_REDACT_KEY": "k1"}
+    by_environment = run(PROBLEMS, "--format", "json", env=env).stdout
+    for secret in secrets():
+        assert secret not in by_environment
+    by_option = run(PROBLEMS, "--format", "json", "--redact-key", "k1").stdout
+    assert json.loads(by_environment)["issues"] == json.loads(by_option)["issues"]
+
+
+def test_help_says_the_environment_key_implies_redact():
+    text = " ".join(run("validate", "--help").stdout.split())
+    assert "CIN_VALIDATE_REDACT_KEY" in text
+    assert "the key, given here or in CIN_VALIDATE_REDACT_KEY, implies --redact" in text

@@ -25,7 +25,9 @@ def test_1520_fails_twice_for_two_children_with_the_same_upn(validate):
     assert [issue.child.la_child_id for issue in found] == ["C1", "C2"]
     assert all(issue.fields == ["UPN"] for issue in found)
     assert [issue.places[0].value for issue in found] == [UPN, UPN]
-    assert [issue.detail for issue in found] == ["also C2", "also C1"]
+    assert [issue.detail_text for issue in found] == ["also C2", "also C1"]
+    assert [[other.la_child_id for other in issue.others.children] for issue in found] == [
+        ["C2"], ["C1"]]
     assert found[0].message == "More than one record with the same UPN."  # O3: full stop kept
 
 
@@ -33,9 +35,10 @@ def test_1520_k_children_sharing_a_upn_give_k_issues(validate):
     children = [child(id=f"C{n}", upn=UPN) for n in range(1, 9)]
     found = issues(validate, "1520", *children)
     assert len(found) == 8
-    assert found[0].detail == "also C2, C3, C4, C5, C6 and 2 more"
-    assert found[7].detail == "also C1, C2, C3, C4, C5 and 2 more"
-    assert found[3].detail == "also C1, C2, C3, C5, C6 and 2 more"
+    assert found[0].detail_text == "also C2, C3, C4, C5, C6 and 2 more"
+    assert found[7].detail_text == "also C1, C2, C3, C4, C5 and 2 more"
+    assert found[3].detail_text == "also C1, C2, C3, C5, C6 and 2 more"
+    assert (len(found[3].others.children), found[3].others.more) == (5, 2)
 
 
 def test_O9_1520_lower_case_upn_is_a_different_value(validate):
@@ -78,7 +81,7 @@ def test_8510_fails_twice_for_two_children_with_the_same_id(validate):
     assert [(issue.child.la_child_id, issue.child.index) for issue in found] == [
         ("C123", 1), ("C123", 3)]
     assert all(issue.fields == ["LAchildID"] for issue in found)
-    assert [issue.detail for issue in found] == ["also Child[3]", "also Child[1]"]
+    assert [issue.detail_text for issue in found] == ["also Child[3]", "also Child[1]"]
 
 
 def test_O9_8510_compares_case_sensitively(validate):

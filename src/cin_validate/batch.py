@@ -2,24 +2,29 @@
 
 Each file gives a `FileResult`: its report, or the one-line reason it could not be validated.
 With more than one file and `jobs` > 1 the files are validated in worker processes
-(`concurrent.futures.ProcessPoolExecutor`); with one file or `jobs=1` in this process.
+(`concurrent.futures.ProcessPoolExecutor`); with one file or `jobs=1` in this process. An
+interrupted run (SIGINT, SIGTERM) stops its workers at once: none outlives it.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
 from . import policy
 from .engine import CheckFailed, validate_file
-from .selection import Selection
+from .selection import NothingSelected, Selection
 from .parse import ReturnError
 from .report import Report
+
+_INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
 
 
 @dataclass
@@ -72,6 +77,8 @@ def _validate_one(path: str, selection: Selection | None,
     try:
         return FileResult(path, validate_file(path, year=year, selection=selection,
                                               on_child=on_child))
+    except NothingSelected as error:
+        return FileResult(path, error=str(error))
     except ReturnError as error:
         return FileResult(path, error=error.one_line(), line=error.line)
     except CheckFailed as error:
@@ -87,6 +94,44 @@ def _validate_one(path: str, selection: Selection | None,
 
 def _worker(path: str, selection: Selection | None, year: str | None) -> FileResult:
     return validate_one(path, selection, year=year)
+
+
+def _worker_started() -> None:
+    """Interrupts are the main process's to handle: it stops the workers itself. Ctrl-C
+    reaches every process of the terminal's group, and would end a worker with a traceback;
+    a worker inherits the main process's SIGTERM handler, which only it should run."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _INTERRUPTS)  # held by `_interrupts_held`
+
+
+@contextmanager
+def _interrupts_held():
+    """Hold SIGINT and SIGTERM while workers start: a worker inherits the mask, so that no
+    interrupt reaches it before `_worker_started` runs. Held ones arrive when released."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows has no signal masks
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel the files not started and end the workers busy with the others, now.
+
+    The executor has no public way to end busy workers (before Python 3.14), hence
+    `_processes`; left alone, its shutdown would wait for every file to be validated.
+    """
+    workers = list((pool._processes or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.join()
 
 
 def validate_all(paths: Sequence[str], *, selection: Selection | None = None,
@@ -109,18 +154,24 @@ def validate_all(paths: Sequence[str], *, selection: Selection | None = None,
             results.append(result)
         return results
     done: dict[str, FileResult] = {}
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(_worker, path, selection, year): path for path in paths}
-        for future in as_completed(futures):
-            path = futures[future]
-            try:
-                result = future.result()
-            except Exception as error:  # the worker died (killed, out of memory)
-                result = FileResult(path, error=f"{path}: the worker validating it failed: "
-                                    f"{type(error).__name__}: {error}", internal=True)
-            if on_done:
-                on_done(result)
-            done[path] = result
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_started) as pool:
+        try:
+            with _interrupts_held():  # the workers start as the files are submitted
+                futures = {pool.submit(_worker, path, selection, year): path for path in paths}
+            for future in as_completed(futures):
+                path = futures[future]
+                try:
+                    result = future.result()
+                except Exception as error:  # the worker died (killed, out of memory)
+                    result = FileResult(path, error=f"{path}: the worker validating it "
+                                        f"failed: {type(error).__name__}: {error}",
+                                        internal=True)
+                if on_done:
+                    on_done(result)
+                done[path] = result
+        except BaseException:  # interrupted: KeyboardInterrupt, or SIGTERM as the CLI raises it
+            _stop_workers(pool)
+            raise
     return [done[path] for path in paths]
 
 

@@ -1,13 +1,18 @@
-"""The command line: `cin-validate FILE`, `notes`, `rules`, `explain`.
+"""The command line: `cin-validate FILE`, `notes`, `rules`, `explain`, `stats`.
 
 Exit codes (documented in the README; decided in `policy`):
   0  validated, and nothing fails the policy (`--fail-on error`, the default: no errors;
      queries, structural notices and year-on-year queries never fail it)
   1  validated, and something fails the policy (`--fail-on error|query|never`)
   2  a file could not be validated (not XML, truncated, hostile, wrong root, unreadable), or
-     the command line or configuration was wrong; with several files, the others are still
-     validated and reported
-  3  an internal error in cin-validate itself (please report it)
+     the command line or configuration was wrong, or the report could not be written; with
+     several files, the others are still validated and reported
+  3  an internal error in cin-validate itself (please report it): whatever a subcommand does
+     not expect ends here, in one line (`_DefaultToValidate.invoke`)
+  130, 143  interrupted by SIGINT or SIGTERM (128 + the signal, as a shell reports it): one
+     line, temporary files removed, worker processes stopped
+  141  standard output was closed by its reader (`| head`): the run stops quietly
+How each ends, in one line, is `exits`.
 With several files the exit code is the worst file's.
 
 `validate` reads its options in three steps, each in its own function: `_settings` (command
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import time
 import traceback
@@ -28,44 +34,80 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__, batch, catalogue, config, policy, privacy, years, yony
+from . import __version__, batch, catalogue, config, exits, policy, privacy, years, yony
 from .checks import implemented, where_checked
 from .engine import CheckFailed, validate_file
 from .output import formats, progress, terminal
-from .selection import Selection, SelectionError
+from .selection import NothingSelected, Selection, SelectionError
 from .selection import resolve as resolve_selection
-from .output.files import OutputError, write_atomic
+from .exits import fail as _fail
+from .output.files import OutputError, check_output, write_output
 from .parse import ReturnError
+from .policy import EXIT_INTERNAL, EXIT_INVALID
 from .report import Report
 
-EXIT_OK, EXIT_ERRORS, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
+REDACT_KEY_VARIABLE = "CIN_VALIDATE_REDACT_KEY"
+# Paths as given. Whether a file can be read is found out by reading it, and said in one line
+# for that file: click's own check would stop the whole run with a usage error.
+_PATH = click.Path(readable=False)
+_FILE = click.Path(dir_okay=False, readable=False)
+_DEBUG = "cin_validate.debug"  # in click's context `meta`, shared by every context of a run
 
 
 class _DefaultToValidate(click.Group):
-    """`cin-validate FILE` means `cin-validate validate FILE`."""
+    """`cin-validate FILE` means `cin-validate validate FILE`.
+
+    Whatever a subcommand does, it ends with one of the README's exit codes and at most one
+    line on standard error (`exits`), never with a traceback that CI would read as a verdict.
+    """
 
     def parse_args(self, ctx, args):
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["validate", *args]
         return super().parse_args(ctx, args)
 
+    def invoke(self, ctx):
+        try:
+            with exits.sigterm_raises():
+                return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise  # click's own endings: an exit code, a usage error (exit 2)
+        except KeyboardInterrupt:
+            exits.stopped_by(signal.SIGINT)
+        except exits.Terminated:
+            exits.stopped_by(signal.SIGTERM)
+        except Exception as error:
+            exits.internal_error(error, debug=_debugging())
 
-def _fail(message: str, code: int) -> None:
-    click.echo(f"cin-validate: error: {message}", err=True)
-    sys.exit(code)
+
+def _debugging() -> bool:
+    context = click.get_current_context(silent=True)
+    return bool(context and context.meta.get(_DEBUG))
 
 
-def _run(path: str, debug: bool, last: yony.Measures | None = None, **options) -> Report:
+def _debug_option(command):
+    """--debug (hidden): show the traceback of an internal error. Kept in the context's `meta`
+    for the group's handler, which catches what the command does not."""
+
+    def remember(ctx, _param, value):
+        if value:
+            ctx.meta[_DEBUG] = True
+
+    return click.option("--debug", is_flag=True, hidden=True, expose_value=False,
+                        callback=remember, help="Show tracebacks of internal errors.")(command)
+
+
+def _run(path: str, last: yony.Measures | None = None, **options) -> Report:
     """Validate (with the YonY checks against `last` when given), turning every failure into
     one line and a distinct exit code."""
     try:
         return validate_file(path, previous=last, **options)
     except ReturnError as error:
         _fail(error.one_line(), EXIT_INVALID)
-    except yony.PreviousNotEarlier as error:
+    except (yony.PreviousNotEarlier, NothingSelected) as error:
         _fail(str(error), EXIT_INVALID)
     except CheckFailed as error:
-        if debug:
+        if _debugging():
             traceback.print_exception(error.__cause__)
         _fail(f"{path}: {error} (run with --debug for details)", EXIT_INTERNAL)
     except MemoryError:
@@ -81,11 +123,11 @@ def _year_option(help_text: str):
 def _previous_options(command):
     """--previous and --previous-counts: add the year-on-year checks YonY 01 to 07."""
     command = click.option(
-        "--previous-counts", type=click.Path(dir_okay=False), metavar="LAST.json",
+        "--previous-counts", type=_FILE, metavar="LAST.json",
         help="Last year's figures instead of its return: the JSON that "
              "`cin-validate stats LAST.xml --format json` wrote.")(command)
     return click.option(
-        "--previous", type=click.Path(dir_okay=False), metavar="LAST.xml",
+        "--previous", type=_FILE, metavar="LAST.xml",
         help="Last year's return: add the year-on-year checks YonY 01 to 07 (guide 1.10), "
              "queries that never fail the run.")(command)
 
@@ -101,15 +143,15 @@ def _measure(path: str, option: str = "", year: str | None = None) -> yony.Measu
     raise AssertionError("unreachable")
 
 
-def _run_year_on_year(path: str, debug: bool, previous: str | None,
-                      previous_counts: str | None, **options) -> Report:
+def _run_year_on_year(path: str, previous: str | None, previous_counts: str | None,
+                      **options) -> Report:
     """`_run`, plus the YonY checks against last year's return or figures when given.
 
     `options` go to `engine.validate_file` (`year`, `selection`, `on_child`). Last year's
     return is only counted, as the year its own header names (never this run's `--year`).
     """
     if previous is None and previous_counts is None:
-        return _run(path, debug, **options)
+        return _run(path, **options)
     if previous is not None and previous_counts is not None:
         _fail("give --previous or --previous-counts, not both", EXIT_INVALID)
     if previous_counts is not None:
@@ -119,7 +161,7 @@ def _run_year_on_year(path: str, debug: bool, previous: str | None,
             _fail(f"--previous-counts {error.one_line()}", EXIT_INVALID)
     else:
         last = _measure(previous, "--previous ")
-    return _run(path, debug, last=last, **options)
+    return _run(path, last=last, **options)
 
 
 @click.group(cls=_DefaultToValidate, context_settings={"help_option_names": ["-h", "--help"]})
@@ -148,7 +190,7 @@ def _validate_options(command):
         click.option("--format", "fmt", type=click.Choice(formats.FORMATS), default=None,
                      help="How to write the report  [default: from --output's extension, "
                           "else the configuration file's, else terminal]"),
-        click.option("--output", "-o", type=click.Path(dir_okay=False), multiple=True,
+        click.option("--output", "-o", type=_FILE, multiple=True,
                      help="Write the report to this file, atomically, instead of standard "
                           "output; .json .xml (junit) .csv .xlsx .html .txt pick the format. "
                           "Repeat it for several formats from one run."),
@@ -164,9 +206,9 @@ def _validate_options(command):
         click.option("--redact", is_flag=True,
                      help="Child IDs become pseudonyms; UPNs and dates of birth and death are "
                           "left out, in every format."),
-        click.option("--redact-key", envvar="CIN_VALIDATE_REDACT_KEY", metavar="KEY",
-                     help="Key making --redact pseudonyms the same in every run (implies "
-                          "--redact; or set CIN_VALIDATE_REDACT_KEY)."),
+        click.option("--redact-key", metavar="KEY",
+                     help=f"Key making --redact pseudonyms the same in every run; the key, "
+                          f"given here or in {REDACT_KEY_VARIABLE}, implies --redact."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
                      help="Files validated in parallel  [default: the number of cores]"),
         click.option("--quiet", "-q", is_flag=True,
@@ -174,12 +216,11 @@ def _validate_options(command):
         click.option("--details", "-d", is_flag=True,
                      help="List every issue by child (shows child IDs and the values as "
                           "written)."),
-        click.option("--config", "config_file", type=click.Path(dir_okay=False),
+        click.option("--config", "config_file", type=_FILE,
                      help="Settings from this file, not the cin-validate.toml or "
                           "pyproject.toml found beside the return."),
         click.option("--no-config", is_flag=True, help="Use no configuration file."),
-        click.option("--debug", is_flag=True, hidden=True,
-                     help="Show tracebacks of internal errors."),
+        _debug_option,
     ]
     for option in reversed(options):
         command = option(command)
@@ -187,42 +228,56 @@ def _validate_options(command):
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(), metavar="FILE...")
+@click.argument("files", nargs=-1, required=True, type=_PATH, metavar="FILE...")
 @_validate_options
 @_previous_options
 def validate(files: tuple[str, ...], year: str | None, fmt: str | None, output: tuple[str, ...],
              fail_on: str | None,
              select: tuple[str, ...], ignore: tuple[str, ...], redact: bool,
              redact_key: str | None, jobs: int | None, quiet: bool, details: bool,
-             config_file: str | None, no_config: bool, debug: bool, previous: str | None,
+             config_file: str | None, no_config: bool, previous: str | None,
              previous_counts: str | None) -> None:
     """Validate each FILE (a folder means its .xml files) and report errors, queries and the
     auto-OK notes; with several files, one summary table and the worst verdict's exit code."""
-    ctx = click.get_current_context()
-    if redact_key and ctx.get_parameter_source("redact_key") is click.core.ParameterSource.COMMANDLINE:
-        redact = True
+    redact_key = _redact_key(redact_key)
+    redact = redact or redact_key is not None
     run = _settings(files, year=year, fmt=fmt, output=output, fail_on=fail_on, select=select,
-                    ignore=ignore, config_file=config_file, no_config=no_config)
+                    ignore=ignore, config_file=config_file, no_config=no_config,
+                    previous=previous, previous_counts=previous_counts)
     if run.several and (previous or previous_counts):
         _fail("--previous compares one return with last year's: give one file", EXIT_INVALID)
     show = progress.wanted(run.paths, quiet=quiet)
     if run.several:
-        results = _validate_many(run, jobs=jobs or os.cpu_count() or 1, show=show, debug=debug)
+        results = _validate_many(run, jobs=jobs or os.cpu_count() or 1, show=show)
     else:
         path, start = run.paths[0], time.perf_counter()
         with progress.bar(run.paths, enabled=show, per_child=True) as bar:
             on_child = (lambda count: bar.child(path, count)) if bar else None
-            report = _run_year_on_year(path, debug, previous, previous_counts, year=run.year,
+            report = _run_year_on_year(path, previous, previous_counts, year=run.year,
                                        selection=run.selection, on_child=on_child)
         results = [batch.FileResult(path, report, seconds=time.perf_counter() - start)]
     results = batch.judge(results, run.fail_on)
     if redact:
-        pseudonyms = privacy.Pseudonyms(redact_key if redact_key else None)
+        pseudonyms = privacy.Pseudonyms(redact_key)
         for result in results:
             if result.report is not None:
                 result.report = privacy.redact(result.report, pseudonyms)
     _write(run, results, details=details, quiet=quiet, redacted=redact)
     sys.exit(batch.exit_code(results))
+
+
+def _redact_key(option: str | None) -> str | None:
+    """--redact-key, else the environment's key, else None (a random key per run).
+
+    An empty key (say, a CI secret that is not set) is an error: it never turns redaction off.
+    """
+    key, source = option, "--redact-key"
+    if key is None:
+        key, source = os.environ.get(REDACT_KEY_VARIABLE), REDACT_KEY_VARIABLE
+    if key is not None and not key.strip():
+        _fail(f"{source} is empty: give a key, or use --redact alone for a random one",
+              EXIT_INVALID)
+    return key
 
 
 @dataclass
@@ -234,11 +289,12 @@ class _Run:
     targets: list[tuple[str | None, str]]  # (output file or None for stdout, format)
     fail_on: str
     selection: Selection
+    inputs: dict[str, str]  # every file the run reads -> what it is; never written over
     year: str | None  # --year (or the configuration file's); None: each header decides
 
 
 def _settings(files: tuple[str, ...], *, year, fmt, output, fail_on, select, ignore,
-              config_file, no_config) -> _Run:
+              config_file, no_config, previous, previous_counts) -> _Run:
     """The command line over the configuration file over the defaults; bad ones exit 2."""
     paths = batch.expand(files)
     if not paths:
@@ -247,7 +303,14 @@ def _settings(files: tuple[str, ...], *, year, fmt, output, fail_on, select, ign
         settings = config.for_files(list(files), config_file, enabled=not no_config)
     except config.ConfigError as error:
         _fail(str(error), EXIT_INVALID)
+    inputs = {path: "the return being validated" for path in paths}
+    for path, what in ((previous, "last year's return (--previous)"),
+                       (previous_counts, "last year's counts (--previous-counts)"),
+                       (settings.path, "the configuration file")):
+        if path:
+            inputs[path] = what
     targets = _targets(fmt, output, settings.get("format"))
+    _check_outputs(targets, inputs)
     if targets[0] == (None, "xlsx") and sys.stdout.isatty():
         _fail("xlsx is a binary format: give --output FILE.xlsx", EXIT_INVALID)
     try:
@@ -257,8 +320,18 @@ def _settings(files: tuple[str, ...], *, year, fmt, output, fail_on, select, ign
         _fail(str(error), EXIT_INVALID)
     several = len(files) > 1 or any(os.path.isdir(path) for path in files)
     return _Run(paths, several, targets,
-                fail_on or settings.get("fail-on") or policy.DEFAULT_FAIL_ON, selection,
+                fail_on or settings.get("fail-on") or policy.DEFAULT_FAIL_ON, selection, inputs,
                 year or settings.get("year"))
+
+
+def _check_outputs(targets, inputs: dict[str, str]) -> None:
+    """Refuse an output that may not be written now, before validating or writing anything."""
+    for output, _fmt in targets:
+        if output is not None:
+            try:
+                check_output(output, inputs)
+            except OutputError as error:
+                _fail(str(error), EXIT_INVALID)
 
 
 def _targets(fmt: str | None, outputs: tuple[str, ...], configured: str | None):
@@ -285,17 +358,18 @@ def _targets(fmt: str | None, outputs: tuple[str, ...], configured: str | None):
     return targets
 
 
-def _validate_many(run: _Run, *, jobs: int, show: bool, debug: bool) -> list[batch.FileResult]:
+def _validate_many(run: _Run, *, jobs: int, show: bool) -> list[batch.FileResult]:
     """Every file, in parallel when `jobs` > 1; a file that fails is reported, not fatal."""
     per_child = min(jobs, len(run.paths)) == 1
     with progress.bar(run.paths, enabled=show, per_child=per_child) as bar:
         results = batch.validate_all(run.paths, selection=run.selection, year=run.year, jobs=jobs,
                                      on_child=bar.child if bar and per_child else None,
                                      on_done=bar.file_done if bar else None)
+    debug = _debugging()
     for result in results:
         if result.error:
             hint = " (run with --debug for details)" if result.internal and not debug else ""
-            click.echo(f"cin-validate: error: {result.error}{hint}", err=True)
+            exits.error_line(f"{result.error}{hint}")
             if debug and result.trace:
                 click.echo(result.trace, err=True)
     return results
@@ -306,33 +380,33 @@ def _write(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: 
     """Draw the results in each chosen format to the terminal, standard output or a file."""
     for output, fmt in run.targets:
         if fmt == "terminal" and output is None:
-            console = terminal.make_console()
-            if run.several:
-                terminal.render_many(results, console, details=details, quiet=quiet,
-                                     fail_on=run.fail_on)
-            elif quiet:
-                terminal.render_brief(results[0].report, console, run.fail_on)
-            else:
-                terminal.render(results[0].report, console, details=details,
-                                fail_on=run.fail_on)
+            with exits.standard_output():
+                _show(run, results, details=details, quiet=quiet)
             continue
         data = formats.render(fmt, results, several=run.several, fail_on=run.fail_on,
                               details=details, quiet=quiet, redacted=redacted)
         if output is None:
-            click.echo(data, nl=False)  # bytes go to the binary standard output
+            with exits.standard_output():
+                exits.write_all(data)
             continue
-        try:
-            write_atomic(output, data, protect=tuple(run.paths))
-        except OutputError as error:
-            _fail(str(error), EXIT_INVALID)
+        _write_file(output, data, run.inputs)
 
 
-def _emit(text: str, output: str | None, source: str) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-        return
+def _show(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: bool) -> None:
+    """The terminal format, drawn live on standard output."""
+    console = terminal.make_console()
+    if run.several:
+        terminal.render_many(results, console, details=details, quiet=quiet,
+                             fail_on=run.fail_on)
+    elif quiet:
+        terminal.render_brief(results[0].report, console, run.fail_on)
+    else:
+        terminal.render(results[0].report, console, details=details, fail_on=run.fail_on)
+
+
+def _write_file(output: str, data: bytes, inputs: dict[str, str]) -> None:
     try:
-        write_atomic(output, text.encode("utf-8"), protect=(source,))
+        write_output(output, data, protect=inputs)
     except OutputError as error:
         _fail(str(error), EXIT_INVALID)
 
@@ -347,30 +421,29 @@ def _configured_year(file: str) -> str | None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--debug", is_flag=True, hidden=True)
+@click.argument("file", type=_FILE)
+@_debug_option
 @_year_option("The collection year to validate against  [default: as the header names it]")
 @_previous_options
-def notes(file: str, debug: bool, year: str | None, previous: str | None,
+def notes(file: str, year: str | None, previous: str | None,
           previous_counts: str | None) -> None:
     """Print only the auto-OK return-level notes for FILE, ready to paste into COLLECT."""
-    report = _run_year_on_year(file, debug, previous, previous_counts,
+    report = _run_year_on_year(file, previous, previous_counts,
                                year=year or _configured_year(file))
-    for note in report.notes:
-        click.echo(note)
+    with exits.standard_output():
+        for note in report.notes:
+            click.echo(note)
     if not report.notes:
         click.echo("No auto-OK query fired: no return-level note is needed.", err=True)
 
 
 @main.command(name="rules")
+@_debug_option
 @_year_option("The collection year whose rule set to list  [default: 2024-25]")
 def list_rules(year: str | None) -> None:
     """List a collection year's DfE rules: each rule's year, how sure it is, whether checked."""
     collection = years.get(year) if year else years.default()
     done = implemented()
-    console = terminal.make_console()
-    console.print(Text(f"Rule set {collection.year}: {collection.title}, {collection.status} "
-                       f"({collection.status_note})", style="bold"))
     table = Table(box=None, pad_edge=False)
     for name in ("Code", "Type", "Module", "Year", "Sureness", "Checked", "Message"):
         table.add_column(name, overflow="fold", no_wrap=name != "Message")
@@ -378,14 +451,19 @@ def list_rules(year: str | None) -> None:
     for code, info in rules.items():
         table.add_row(code, info.severity, info.module, info.year, info.sureness,
                       "yes" if code in done else "no", Text(info.message))
-    console.print(table)
-    console.print(f"{len(done & rules.keys())} of {len(rules)} rules checked")
     others = [held.label() for held in years.held().values() if held is not collection]
-    if others:
-        console.print(Text(f"Other collection years held: {', '.join(others)} "
-                           "(cin-validate rules --year YEAR)", style="dim"))
-    console.print()
-    console.print(terminal.yony_rules_table(catalogue.yony_rules()))
+    yony_rules = terminal.yony_rules_table(catalogue.yony_rules())
+    console = terminal.make_console()
+    with exits.standard_output():
+        console.print(Text(f"Rule set {collection.year}: {collection.title}, "
+                           f"{collection.status} ({collection.status_note})", style="bold"))
+        console.print(table)
+        console.print(f"{len(done & rules.keys())} of {len(rules)} rules checked")
+        if others:
+            console.print(Text(f"Other collection years held: {', '.join(others)} "
+                               "(cin-validate rules --year YEAR)", style="dim"))
+        console.print()
+        console.print(yony_rules)
 
 
 SURENESS = {
@@ -398,6 +476,7 @@ SURENESS = {
 
 @main.command()
 @click.argument("code", nargs=-1, required=True)
+@_debug_option
 @_year_option("Explain the rule as this collection year holds it  [default: any year]")
 def explain(code: tuple[str, ...], year: str | None) -> None:
     """Show one rule: its message, what it checks, its years, its auto-OK note, its code."""
@@ -435,16 +514,18 @@ def explain(code: tuple[str, ...], year: str | None) -> None:
     for name, value in rows:
         if value:
             grid.add_row(name, Text(value))
-    console.print(grid)
+    with exits.standard_output():
+        console.print(grid)
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=_FILE)
 @click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal",
               show_default=True, help="How to write the measures; json is what "
               "--previous-counts reads.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False),
+@click.option("--output", "-o", type=_FILE,
               help="Write to this file (atomically) instead of standard output.")
+@_debug_option
 @_year_option("Read FILE as this collection year  [default: as the header names it]")
 def stats(file: str, fmt: str, output: str | None, year: str | None) -> None:
     """Count FILE's headline measures: what the year-on-year checks YonY 01 to 07 compare.
@@ -452,10 +533,18 @@ def stats(file: str, fmt: str, output: str | None, year: str | None) -> None:
     Keep `cin-validate stats RETURN.xml --format json -o counts.json` with each year's return:
     next year, `cin-validate NEXT.xml --previous-counts counts.json` runs the checks.
     """
+    inputs = {file: "the return being counted"}
+    if output:
+        _check_outputs([(output, fmt)], inputs)
     measures = _measure(file, year=year or _configured_year(file))
-    if fmt == "json":
-        _emit(json.dumps(measures.to_dict(), ensure_ascii=False, indent=2) + "\n", output, file)
-    elif output:
-        _emit(terminal.render_stats_text(measures), output, file)
+    if fmt == "terminal" and not output:
+        with exits.standard_output():
+            terminal.render_stats(measures, terminal.make_console())
+        return
+    text = (json.dumps(measures.to_dict(), ensure_ascii=False, indent=2) + "\n" if fmt == "json"
+            else terminal.render_stats_text(measures))
+    if output:
+        _write_file(output, text.encode("utf-8"), inputs)
     else:
-        terminal.render_stats(measures, terminal.make_console())
+        with exits.standard_output():
+            click.echo(text, nl=False)

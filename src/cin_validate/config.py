@@ -3,7 +3,8 @@
 Looked for beside the (first) validated file, then in each folder above it, the first found:
 
 - `cin-validate.toml`, with the keys at the top level (or under `[tool.cin-validate]`);
-- `pyproject.toml` with a `[tool.cin-validate]` table (one without it is passed over).
+- `pyproject.toml` with a `[tool.cin-validate]` table (one without it is passed over, and so
+  is one that never mentions cin-validate, even if it is not valid TOML).
 
     [tool.cin-validate]
     fail-on = "query"               # error | query | never
@@ -52,18 +53,41 @@ class Config:
         return self.values.get(key, default)
 
 
-def _table(path: Path) -> dict | None:
+def _read(path: Path) -> bytes:
     try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
+        return path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read: {error.strerror or error}") from None
+
+
+def _parse(path: Path) -> dict:
+    try:
+        return tomllib.loads(_read(path).decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot be read: {error.strerror}") from None
-    table = data.get("tool", {}).get("cin-validate")
+    except (ValueError, RecursionError):  # a number past Python's 4,300 digits; deep nesting
+        raise ConfigError(f"{path}: not TOML that can be read: a number too long or values "
+                          "nested too deeply") from None
+
+
+def _table(path: Path) -> dict | None:
+    data = _parse(path)
+    tool = data.get("tool")
+    table = tool.get("cin-validate") if isinstance(tool, dict) else None
     if path.name == "cin-validate.toml" and table is None:
         table = {key: value for key, value in data.items() if key != "tool"}
     return table
+
+
+def _has_our_table(pyproject: Path) -> bool:
+    """Whether a pyproject.toml has a [tool.cin-validate] table.
+
+    One whose text never says "cin-validate" is passed over unparsed: whatever it holds, even
+    broken TOML, it belongs to another project in a folder above and must not stop a run.
+    """
+    return b"cin-validate" in _read(pyproject) and _table(pyproject) is not None
 
 
 def find(start: str | os.PathLike) -> Path | None:
@@ -75,7 +99,7 @@ def find(start: str | os.PathLike) -> Path | None:
         for name in CONFIG_NAMES:
             candidate = directory / name
             if candidate.is_file():
-                if name == "pyproject.toml" and _table(candidate) is None:
+                if name == "pyproject.toml" and not _has_our_table(candidate):
                     continue
                 return candidate
     return None

@@ -13,7 +13,7 @@ from .checks.base import Context, Finding, Place, context_for
 from .model import ChildRef
 from .parse import ReturnReader, Structural
 from .report import Issue, Report
-from .selection import Selection
+from .selection import NothingSelected, Selection
 
 # The notice that the header named no collection year we hold comes before everything else.
 FIRST_NOTICE = "S09"
@@ -95,7 +95,7 @@ def _validate(path: str | os.PathLike, *, year: str | None = None,
     def issue(code: str, finding: Finding, child: ChildRef | None) -> Issue:
         info = rules[code]
         return Issue(code, info.severity, info.message, finding.child or child,
-                     finding.places, finding.detail)
+                     finding.places, finding.detail, finding.others)
 
     def start() -> Context:
         """Once the collection year is known: its context, its rules and their checks."""
@@ -105,6 +105,9 @@ def _validate(path: str | os.PathLike, *, year: str | None = None,
         check_groups = child_check_groups(lambda code: code in rules and code in selection)
         return_checks = [(code, cls(started)) for code, cls in RETURN_CHECKS.items()
                          if code in rules and code in selection]
+        if not check_groups and not return_checks:
+            raise NothingSelected(f"{os.fspath(path)}: the rules selected (--select, --ignore) "
+                                  f"include none of the {started.collection.year} rule set")
         return started
 
     for child, notices in reader:

@@ -400,9 +400,15 @@ class ReturnReader:
         if os.path.getsize(self.path) == 0:
             raise ReturnError(self.path, "the file is empty", 1, 1)
 
+    def _unreadable(self, error: OSError) -> ReturnError:
+        return ReturnError(self.path, f"cannot be read: {error.strerror or error}")
+
     def __iter__(self) -> Iterator[tuple[model.Child, list[Structural]]]:
         self._check_readable()
-        root_name = _refuse_hostile_prolog(self.path)
+        try:
+            root_name = _refuse_hostile_prolog(self.path)
+        except OSError as error:  # opening it: no read permission, say
+            raise self._unreadable(error) from None
         if root_name != "Message":
             raise ReturnError(self.path, f"the root element is <{root_name}>, not <Message>: "
                               "this is not a CIN census return", 1)
@@ -419,7 +425,7 @@ class ReturnReader:
         except etree.XMLSyntaxError as error:
             raise _syntax_error(self.path, error) from None
         except OSError as error:
-            raise ReturnError(self.path, f"cannot be read: {error.strerror or error}") from None
+            raise self._unreadable(error) from None
 
     def _note_strays(self, root) -> None:
         """Elements directly under <Message> other than <Header> and <Children>."""

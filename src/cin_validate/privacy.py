@@ -8,6 +8,10 @@ Two transformations, both returning a new report that every format then draws as
 - `without_personal_values(report)`: the same values dropped, child IDs kept. The CI formats
   (`github`, `junit`) draw from it always, because CI logs are widely readable.
 
+Both work on values, never by searching the words of a text: a child is a `ChildRef` wherever
+it is named (the issue's own child, and the other children a duplicate names, `Others`), and a
+check's own words about a personal value (1510: "the check letter should be H") go with it.
+
 A pseudonym is `anon-` and the first 12 hex digits of HMAC-SHA256(key, child ID). The key is
 given with `--redact-key` (the same child gets the same pseudonym in every run with that key)
 or drawn at random once per run (the same child gets the same pseudonym in every format and
@@ -19,10 +23,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
-import re
 import secrets
 
-from .checks.base import Place
+from .checks.base import Others, Place
 from .model import ChildRef
 from .report import Issue, Report
 
@@ -35,7 +38,6 @@ CHILD_ID_FIELD = "LAchildID"
 # Inside <ChildIdentifiers>, only these values may be shown as written (with the child ID);
 # anything else there, known or not (a misspelt <UPN>, a producer's <NHSNumber>), is dropped.
 SAFE_IDENTIFIER_FIELDS = frozenset({"Sex", "UPNunknown"})
-_TOKEN = re.compile(r"[^\s,;()\[\]]+")
 
 
 class Pseudonyms:
@@ -65,7 +67,8 @@ def _is_personal(place: Place) -> bool:
 class _Transform:
     def __init__(self, report: Report, pseudonyms: Pseudonyms | None):
         self.pseudonyms = pseudonyms
-        # Whatever the report quotes that must not be shown, to scrub it from free text too.
+        # Every value the report quotes that must not be shown, to replace wherever a place
+        # quotes the same value (a referral date equal to a date of birth, say).
         self.replacements: dict[str, str] = {}
         for issue in report.issues:
             for place in issue.places:
@@ -83,25 +86,6 @@ class _Transform:
             if place.field == CHILD_ID_FIELD and place.value:
                 yield place.value
 
-    def text(self, text: str | None) -> str | None:
-        """Free text (an issue's detail) with every quoted personal value and child ID replaced.
-
-        Matched token by token (cut at spaces, commas, semicolons and brackets), so that the
-        cost does not grow with the number of children and an ID "100" leaves "1000" alone.
-        """
-        if not text or not self.replacements:
-            return text
-        return _TOKEN.sub(self._token, text)
-
-    def _token(self, match: re.Match) -> str:
-        token = match.group(0)
-        if token in self.replacements:
-            return self.replacements[token]
-        stripped = token.rstrip(".:")
-        if stripped != token and stripped in self.replacements:
-            return self.replacements[stripped] + token[len(stripped):]
-        return token
-
     def place(self, place: Place) -> Place:
         if place.value is None:
             return place
@@ -118,10 +102,18 @@ class _Transform:
             return child
         return dataclasses.replace(child, la_child_id=self.pseudonyms(child.la_child_id))
 
+    def others(self, others: Others | None) -> Others | None:
+        if others is None:
+            return None
+        return dataclasses.replace(others, children=tuple(map(self.child, others.children)))
+
     def issue(self, issue: Issue) -> Issue:
+        # A check's words about a personal value may give part of it away: they go with it.
+        about_personal_values = any(_is_personal(place) for place in issue.places)
         return dataclasses.replace(issue, child=self.child(issue.child),
                                    places=tuple(self.place(place) for place in issue.places),
-                                   detail=self.text(issue.detail))
+                                   detail=None if about_personal_values else issue.detail,
+                                   others=self.others(issue.others))
 
     def report(self, report: Report) -> Report:
         return dataclasses.replace(report, issues=[self.issue(issue) for issue in report.issues],

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+
 from . import years
-from .checks.base import Place
+from .checks.base import Others, Place
 from .model import ChildRef, Header
 from .yony import Comparison
 
@@ -24,7 +25,16 @@ class Issue:
     message: str
     child: ChildRef | None  # None for a return-level issue
     places: tuple[Place, ...]
-    detail: str | None = None
+    detail: str | None = None  # the check's words beside the message, e.g. "3 of 100 (3.00%)"
+    others: Others | None = None  # the other children it concerns (duplicates), as data
+
+    @property
+    def detail_text(self) -> str | None:
+        """The detail as every format shows it: the check's words, then the other children."""
+        parts = [self.detail] if self.detail else []
+        if self.others is not None:
+            parts.append(_others_text(self.others))
+        return "; ".join(parts) or None
 
     @property
     def fields(self) -> list[str]:
@@ -58,9 +68,13 @@ class Issue:
             "line": self.line,
             "child_index": child.index if child else None,
             "child_line": child.line if child else None,
-            "detail": self.detail,
+            "detail": self.detail_text,
             "locations": [{"path": self.location(place), "field": place.field,
                            "value": place.value, "line": place.line} for place in self.places],
+            # the other children the detail names ("also ..."), [] for most rules
+            "other_children": [{"child_id": other.la_child_id, "child_index": other.index,
+                                "child_line": other.line}
+                               for other in (self.others.children if self.others else ())],
         }
 
 
@@ -70,6 +84,12 @@ def census_heading(reports) -> str:
     titles = {report.collection.title for report in reports if report is not None}
     title = titles.pop() if len(titles) == 1 else "children in need census"
     return title[:1].upper() + title[1:]
+
+
+def _others_text(others: Others) -> str:
+    """Who the others are, as the detail says it: `also C2, C3 and 4 more`."""
+    names = [f"Child[{ref.index}]" if others.by_position else ref.label for ref in others.children]
+    return f"also {', '.join(names)}" + (f" and {others.more} more" if others.more > 0 else "")
 
 
 @dataclass

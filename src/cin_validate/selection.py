@@ -4,7 +4,9 @@ A pattern is a rule code (`8670Q`) or the start of codes (`85` is every code fro
 8599Q, `S0` every structural notice), case-insensitive, spaces ignored (`yony01` = `YonY 01`).
 With `--select`, only the DfE rules it matches run (all of them without it); `--ignore` then
 takes rules away. Structural notices (S01...) are not rules and always show, unless `--ignore`
-names them. A pattern that matches no code at all is a mistake on the command line (exit 2).
+names them. A pattern that matches no code at all is a mistake on the command line (exit 2),
+and so is a selection that leaves no DfE rule to check (`--select S01`): it would check
+nothing and pass.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from . import catalogue, years
 
 class SelectionError(ValueError):
     pass
+
+
+class NothingSelected(SelectionError):
+    """The selection holds no rule of the collection year a return is validated against."""
 
 
 class Selection:
@@ -74,4 +80,8 @@ def resolve(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> Selection
         chosen = set(codes)
     for pattern in ignore:
         chosen -= set(matching(pattern, codes))
+    if not chosen & years.all_rules().keys():
+        given = " ".join([*(f"--select {p}" for p in select), *(f"--ignore {p}" for p in ignore)])
+        raise SelectionError(f"{given} leaves no DfE rule to check (structural notices and YonY "
+                             "checks are not DfE rules; see `cin-validate rules`)")
     return Selection(chosen)

@@ -241,6 +241,9 @@ def load_counts(path: str | os.PathLike) -> Measures:
         raise CountsError(path, "not UTF-8 text") from None
     except json.JSONDecodeError as error:
         raise CountsError(path, f"not JSON: {error.msg} (line {error.lineno})") from None
+    except (ValueError, RecursionError):  # a number past Python's 4,300 digits; deep nesting
+        raise CountsError(path, "not JSON that can be read: a number too long or values "
+                          "nested too deeply") from None
     except OSError as error:
         raise CountsError(path, f"cannot be read: {error.strerror or error}") from None
     return measures_from_dict(data, path)

@@ -54,12 +54,25 @@ class Place:
 
 
 @dataclass(frozen=True, slots=True)
+class Others:
+    """The other children an issue names ("also C2, C3 and 4 more"), kept as data rather than
+    as words, so that `--redact` gives each its pseudonym (`privacy`)."""
+
+    children: tuple[ChildRef, ...]  # the first few, named
+    more: int = 0  # how many others there are beyond them
+    by_position: bool = False  # named Child[n] even with an ID (8510: the ID they all share)
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """What a check found: the places to point at, and optionally which child and a detail."""
 
     places: tuple[Place, ...]
     child: ChildRef | None = None  # set by return checks only; child checks get it from the engine
-    detail: str | None = None  # context beside the official message, e.g. "3 of 100 (3.0%)"
+    # Context beside the official message, e.g. "3 of 100 (3.0%)": never a child's ID (name
+    # other children with `others`); a detail about a personal value is left out by --redact.
+    detail: str | None = None
+    others: Others | None = None  # other children it concerns (duplicates: 1520, 8510)
 
 
 def at(node, *fields: str) -> tuple[Place, ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..model import Child, ChildRef
-from .base import Context, Finding, Place
+from .base import Context, Finding, Others, Place
 from .characteristics import NO_DISABILITY, recorded_disabilities
 
 # How many other children a duplicate issue names, so k duplicates never print k * k names.
@@ -29,11 +29,13 @@ def _counted(field: str, path: str = "ChildIdentifiers") -> Place:
 class _SharedIdentifier:
     """Children whose trimmed `field` of ChildIdentifiers equals another child's, exactly.
 
-    Absent values never take part; k children sharing a value give k issues.
+    Absent values never take part; k children sharing a value give k issues, each naming the
+    first few others.
     """
 
     field = ""
     attribute = ""
+    by_position = False  # name the others Child[n] rather than by their LAchildID
 
     def __init__(self, ctx: Context) -> None:
         # One small (child, line of the element) pair per value: this is the one aggregate
@@ -55,18 +57,13 @@ class _SharedIdentifier:
         for value, holders in self.shared.items():
             for ref, line in holders:
                 place = Place("ChildIdentifiers", self.field, value, line)
-                yield Finding((place,), child=ref, detail=self.others(ref, holders))
+                yield Finding((place,), child=ref, others=self.others(ref, holders))
 
-    @staticmethod
-    def name(ref: ChildRef) -> str:
-        return ref.label
-
-    def others(self, ref: ChildRef, holders: list) -> str:
+    def others(self, ref: ChildRef, holders: list) -> Others:
         # Only the first few holders are looked at: k holders cost O(k), not O(k * k).
-        names = [self.name(other) for other, _ in holders[:_OTHERS_SHOWN + 1]
-                 if other is not ref][:_OTHERS_SHOWN]
-        more = len(holders) - 1 - len(names)
-        return f"also {', '.join(names)}" + (f" and {more} more" if more > 0 else "")
+        named = tuple(other for other, _ in holders[:_OTHERS_SHOWN + 1]
+                      if other is not ref)[:_OTHERS_SHOWN]
+        return Others(named, more=len(holders) - 1 - len(named), by_position=self.by_position)
 
 
 class DuplicateUpn(_SharedIdentifier):
@@ -86,10 +83,7 @@ class DuplicateLaChildId(_SharedIdentifier):
     """
 
     field, attribute = "LAchildID", "la_child_id"
-
-    @staticmethod
-    def name(ref: ChildRef) -> str:
-        return f"Child[{ref.index}]"  # their shared ID would not tell them apart
+    by_position = True  # their shared ID would not tell them apart
 
 
 class TooManyWithoutSex:

@@ -1,28 +1,95 @@
-"""Output files are written whole or not at all, and never over the return being validated."""
+"""Writing an output file (`--output`), and what is never written over.
+
+- A regular file, new or existing, is written whole or not at all: into a temporary file
+  beside it, then renamed into place. Through a symbolic link, the file the link points to is
+  replaced, and the link stays a link (a dangling link gets its file).
+- Anything else that already exists (/dev/null, /dev/stdout, a FIFO, a terminal) is written
+  into as it is, as a shell's `>` would: renaming a file over it would replace the device
+  itself (as root, /dev/null would become a report).
+- An existing read-only file, and every input of the run (the returns, last year's return or
+  counts, the configuration file), are never written over.
+"""
 
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
+import stat
+from typing import Mapping
+
+_TEMPORARY_PREFIX = ".cin-validate-"
 
 
 class OutputError(Exception):
     pass
 
 
-def write_atomic(path: str | os.PathLike, data: bytes, *, protect: tuple[str, ...] = ()) -> None:
-    """Write `data` to a temporary file beside `path`, then rename it into place."""
+def check_output(path: str | os.PathLike, protect: Mapping[str, str] | None = None) -> None:
+    """Raise `OutputError` if `path` may not be written, before any work is done.
+
+    `protect` maps each input of the run to what it is, for the message ("last year's return
+    (--previous)").
+    """
     path = os.fspath(path)
-    for other in protect:
-        if os.path.exists(path) and os.path.exists(other) and os.path.samefile(path, other):
-            raise OutputError(f"{path}: refusing to overwrite the return being validated")
-    directory = os.path.dirname(os.path.abspath(path))
+    _refuse(path, _existing(path), protect or {})
+
+
+def write_output(path: str | os.PathLike, data: bytes, *,
+                 protect: Mapping[str, str] | None = None) -> None:
+    """Write `data` to `path`, as the module's docstring says; failures are `OutputError`."""
+    path = os.fspath(path)
+    target = _existing(path)
+    _refuse(path, target, protect or {})
+    if target is not None and not stat.S_ISREG(target.st_mode):
+        _write_into(path, data)
+    else:
+        _replace(os.path.realpath(path), data, shown=path)
+
+
+def _existing(path: str) -> os.stat_result | None:
+    """What writing to `path` would reach (symbolic links followed), None if nothing yet."""
     try:
-        handle, temporary = tempfile.mkstemp(prefix=".cin-validate-", suffix=".tmp", dir=directory)
+        return os.stat(path)
+    except OSError:
+        return None
+
+
+def _refuse(path: str, target: os.stat_result | None, protect: Mapping[str, str]) -> None:
+    if target is None:
+        return
+    for other, what in protect.items():
+        theirs = _existing(other)
+        if theirs is not None and (theirs.st_dev, theirs.st_ino) == (target.st_dev, target.st_ino):
+            raise OutputError(f"{path}: refusing to overwrite {what}")
+    if stat.S_ISREG(target.st_mode) and not _writable(path, target):
+        raise OutputError(f"{path}: is read-only; refusing to replace it")
+
+
+def _writable(path: str, target: os.stat_result) -> bool:
+    # Renaming over a file needs only the folder's permission, so ask about the file itself.
+    # Root may write any file and access() says so: the write bits say what its owner meant.
+    return os.access(path, os.W_OK) and bool(target.st_mode & 0o222)
+
+
+def _write_into(path: str, data: bytes) -> None:
+    """Into a device or FIFO that exists: opened without creating or truncating anything."""
+    try:
+        with os.fdopen(os.open(path, os.O_WRONLY), "wb") as out:
+            out.write(data)
     except OSError as error:
-        raise OutputError(f"{path}: cannot write here: {error.strerror}") from None
+        raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
+
+
+def _replace(path: str, data: bytes, *, shown: str) -> None:
+    """Into a temporary file beside `path`, then renamed over it; removed on any failure or
+    interruption. `shown` is the path as the user gave it, for messages."""
+    # Named before it is made (mkstemp names it only once made): an interruption at any
+    # moment, even as the file is created, knows what to remove. 128 random bits: no clash.
+    temporary = os.path.join(os.path.dirname(path),
+                             f"{_TEMPORARY_PREFIX}{secrets.token_hex(16)}.tmp")
     try:
-        with os.fdopen(handle, "wb") as out:
+        with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
+                       "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
@@ -30,8 +97,8 @@ def write_atomic(path: str | os.PathLike, data: bytes, *, protect: tuple[str, ..
     except BaseException as error:
         try:
             os.unlink(temporary)
-        except OSError:
+        except OSError:  # never made, or already renamed into place
             pass
         if isinstance(error, OSError):
-            raise OutputError(f"{path}: cannot write: {error.strerror}") from None
+            raise OutputError(f"{shown}: cannot write: {error.strerror or error}") from None
         raise

@@ -7,8 +7,9 @@ rules) naming the collection year validated against and its status.
 Errors are `::error`, queries `::warning`, structural notices `::notice`. CI logs are widely
 readable, so only codes, messages, fields, child IDs and lines are printed: never a value as
 written, and the report is first stripped of personal values (`privacy`), even in details.
-Escaping follows the workflow-command rules: `%`, CR and LF in the message; also `:` and `,`
-in properties (file, title).
+Characters that would act rather than show (controls, bidirectional overrides) are written
+as escapes (`plain.visible`); then the workflow-command rules: `%`, CR and LF in the message,
+also `:` and `,` in properties (file, title).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Sequence
 
 from ..privacy import without_personal_values
 from ..report import Issue, Report
+from .plain import visible
 
 COMMAND = {"error": "error", "query": "warning", "notice": "notice"}
 
@@ -30,9 +32,11 @@ def escape_property(text: str) -> str:
 
 
 def _command(kind: str, message: str, **properties) -> str:
-    props = ",".join(f"{name}={escape_property(str(value))}"
+    """One workflow command; values from the return or a path show as written (`visible`)."""
+    props = ",".join(f"{name}={escape_property(visible(str(value)))}"
                      for name, value in properties.items() if value is not None)
-    return f"::{kind} {props}::{escape_data(message)}" if props else f"::{kind}::{escape_data(message)}"
+    data = escape_data(visible(message))
+    return f"::{kind} {props}::{data}" if props else f"::{kind}::{data}"
 
 
 def _message(issue: Issue) -> str:
@@ -40,8 +44,8 @@ def _message(issue: Issue) -> str:
     if issue.fields:
         where.append(", ".join(issue.fields))
     text = f"{issue.message} [{'; '.join(where)}]"
-    if issue.detail:
-        text += f" ({issue.detail})"
+    if issue.detail_text:
+        text += f" ({issue.detail_text})"
     return text
 
 

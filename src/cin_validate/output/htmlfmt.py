@@ -19,13 +19,15 @@ from typing import Sequence
 from .. import __version__, catalogue, years
 from ..dates import CensusPeriod
 from ..report import Report, census_heading
+from .plain import visible
 
 SEVERITY_LABEL = {"error": "Error", "query": "Query", "notice": "Notice"}
 CHART_ROWS = 30  # rules drawn in the chart; the rest are summed in one "other rules" bar
 
 
 def _e(text) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
+    """Any text, values from the return or a path included, as HTML that shows exactly it."""
+    return html.escape(visible("" if text is None else str(text)), quote=True)
 
 
 CSS = """
@@ -322,7 +324,8 @@ def _issues(results: Sequence) -> str:
             values = ", ".join(f'<span>{_e("—" if v is None else v)}</span>' for v in written)
             if not any(written):
                 values = ""
-            message = issue.message + (f" ({issue.detail})" if issue.detail else "")
+            detail = issue.detail_text
+            message = issue.message + (f" ({detail})" if detail else "")
             rows.append(
                 f'<tr data-rule="{_e(issue.code)}" data-child="{_e(child)}">'
                 + (f'<td class="mono">{_e(report.file)}</td>' if several else "")

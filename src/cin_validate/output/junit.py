@@ -37,8 +37,8 @@ def _instance(issue: Issue) -> str:
     if issue.fields:
         parts.append(", ".join(issue.fields))
     text = ": ".join(parts)
-    if issue.detail:
-        text += f" ({issue.detail})"
+    if issue.detail_text:
+        text += f" ({issue.detail_text})"
     return text
 
 

@@ -16,6 +16,8 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColu
                            SpinnerColumn, Task, TextColumn, TimeRemainingColumn)
 from rich.text import Text
 
+from .plain import visible
+
 LARGE_FILE = 5 * 1024 * 1024
 
 
@@ -76,7 +78,7 @@ class Bar:
                 self.progress.update(other, visible=False)
             self.totals[path] = estimate_children(path)
             task = self.tasks[path] = self.progress.add_task(
-                os.path.basename(path), total=self.totals[path], unit="children")
+                visible(os.path.basename(path)), total=self.totals[path], unit="children")
         if count % 64 == 0 or count < 64:
             total = self.totals[path]
             if total is not None and count > total:
@@ -104,7 +106,9 @@ def bar(paths: Sequence[str], *, enabled: bool, per_child: bool) -> Iterator[Bar
     if not enabled:
         yield None
         return
-    columns = [SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(bar_width=24),
+    # A file's name is shown as written, never read as markup.
+    columns = [SpinnerColumn(), TextColumn("{task.description}", style="bold", markup=False),
+               BarColumn(bar_width=24),
                MofNCompleteColumn(), TextColumn("{task.fields[unit]}"),
                *([_Rate()] if per_child else []),
                TimeRemainingColumn(), TextColumn("left")]

@@ -1,8 +1,14 @@
-"""The report for people at a terminal, drawn with Rich (plain when piped or with NO_COLOR)."""
+"""The report for people at a terminal, drawn with Rich (plain when piped or with NO_COLOR).
+
+Every value from a file or a path goes to Rich through `_plain`: as `Text`, never read as
+markup, with the characters that would act on a terminal shown as escapes (`plain.visible`).
+"""
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 
 from rich import box
 from rich.console import Console
@@ -13,15 +19,29 @@ from .. import policy, years
 from ..dates import CensusPeriod
 from ..report import Report
 from ..yony import MEASURES, Measures
+from .plain import visible
 
 _STYLE = {"error": "bold red", "query": "yellow", "notice": "cyan"}
 
 
+def _plain(value, style: str = "") -> Text:
+    """A value from a file or a path (or a text quoting one), as Rich must show it."""
+    return Text(visible(str(value)), style=style)
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # Rich would exit 1 ("the return fails"); `exits.standard_output` says what it means.
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
 def make_console(file=None, *, stderr: bool = False) -> Console:
-    console = Console(file=file, stderr=stderr, highlight=False, soft_wrap=False)
+    console = _Console(file=file, stderr=stderr, highlight=False, soft_wrap=False)
     if not console.is_terminal:
         # Piped output is read whole (less, a CI log): do not squeeze it into 80 columns.
-        console = Console(file=file, stderr=stderr, highlight=False, width=max(console.width, 160))
+        console = _Console(file=file, stderr=stderr, highlight=False,
+                           width=max(console.width, 160))
     return console
 
 
@@ -45,7 +65,7 @@ def _facts(report: Report) -> Table:
         ("Episodes", f"{report.episodes:,}"),
     ]
     for name, value in rows:
-        facts.add_row(name, Text(str(value)))
+        facts.add_row(name, _plain(value))
     return facts
 
 
@@ -85,17 +105,18 @@ def _details(report: Report) -> Table:
     for issue in report.issues:
         child = issue.child.label if issue.child else "(return)"
         values = ", ".join("—" if place.value is None else place.value for place in issue.places)
-        if issue.detail:
-            values = f"{values}  ({issue.detail})" if values.strip("—, ") else issue.detail
-        table.add_row(Text(child), issue.code, Text(", ".join(issue.fields)), Text(values),
-                      str(issue.line or ""))
+        detail = issue.detail_text
+        if detail:
+            values = f"{values}  ({detail})" if values.strip("—, ") else detail
+        table.add_row(_plain(child), issue.code, _plain(", ".join(issue.fields)),
+                      _plain(values), str(issue.line or ""))
     return table
 
 
 def _year_on_year(report: Report) -> Table:
     """All seven YonY checks, fired or not (guide section 1.10)."""
     comparison = report.year_on_year
-    title = Text(f"Year-on-year checks against {comparison.last.file} (guide 1.10)")
+    title = _plain(f"Year-on-year checks against {comparison.last.file} (guide 1.10)")
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
     for name in ("Code", "Measure", "Last year", "This year", "Change", "Threshold", "Result"):
         table.add_column(name, no_wrap=name != "Measure",
@@ -140,7 +161,7 @@ def render_stats(measures: Measures, console: Console) -> None:
             ("Census period", f"{measures.period_start.isoformat()} to "
                               f"{measures.period_end.isoformat()}"),
             ("Read as", collection.label())):
-        facts.add_row(name, Text(value))
+        facts.add_row(name, _plain(value))
     console.print(facts)
     table = Table(title="Headline measures (guide 1.10)", box=box.SIMPLE_HEAD,
                   title_justify="left")
@@ -185,7 +206,7 @@ def render(report: Report, console: Console, *, details: bool = False,
     if report.year_on_year is not None:
         console.print(_year_on_year(report))
         for warning in report.year_on_year.warnings:
-            console.print(Text(f"Warning: {warning}", style=_STYLE["query"]))
+            console.print(_plain(f"Warning: {warning}", style=_STYLE["query"]))
     if report.notes:
         # No border and no wrapping: each note must survive a copy from the terminal intact.
         console.print()
@@ -230,14 +251,14 @@ def render_summary(results, console: Console) -> None:
              policy.INTERNAL: "bold red"}
     for result in results:
         report = result.report
-        cells = ([Text(report.la or ""), report.collection.label(), f"{report.children:,}",
+        cells = ([_plain(report.la or ""), report.collection.label(), f"{report.children:,}",
                   f"{report.errors:,}", f"{report.queries:,}"] if report else [""] * 5)
-        table.add_row(Text(result.path), *cells,
+        table.add_row(_plain(result.path), *cells,
                       Text(result.verdict, style=style.get(result.verdict, "")))
     console.print(table)
     for result in results:
         if result.report is None:
-            console.print(Text(f"{result.verdict}: {result.error}", style="red"))
+            console.print(_plain(f"{result.verdict}: {result.error}", style="red"))
     counts = {word: sum(r.verdict == word for r in results) for word in style}
     console.print(Text(", ".join(f"{n} {word}" for word, n in counts.items() if n)
                        + f" of {len(results)} files"))
@@ -246,7 +267,7 @@ def render_summary(results, console: Console) -> None:
 def render_brief(report: Report, console: Console,
                  fail_on: str = policy.DEFAULT_FAIL_ON) -> None:
     """`--quiet`: the counts and the verdict on one line."""
-    line = Text(f"{report.file}: ")
+    line = _plain(f"{report.file}: ")
     line.append_text(_summary(report))
     line.append("  ")
     line.append_text(verdict_line(report, fail_on))
