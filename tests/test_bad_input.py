@@ -123,3 +123,27 @@ def test_output_into_a_missing_folder_is_one_line(tmp_path):
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize("name, content, hint", [
+    ("export.csv", b"LAchildID,UPN,Sex\r\nC1,A123,M\r\n", "this looks like a CSV file"),
+    ("export.csv", "\ufeffLAchildID;UPN\nC1;A1\n".encode(), "this looks like a CSV file"),
+    ("return.xlsx", b"PK\x03\x04" + bytes(200), "this looks like an Excel workbook (.xlsx)"),
+    ("return.xls", b"\xd0\xcf\x11\xe0" + bytes(200), "this looks like an old Excel workbook"),
+    ("report.json", b'  {"file": "x"}', "this looks like a JSON file"),
+])
+def test_a_file_given_by_mistake_gets_a_hint_of_what_it_is(tmp_path, name, content, hint):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = run(str(path))
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert f"not well-formed XML" in line and hint in line
+    assert line.endswith("cin-validate reads the CIN census XML return)")
+
+
+@pytest.mark.parametrize("content", [b"not xml at all", b"<Message><Header>", b"a\nb,c\n"])
+def test_no_hint_when_the_file_does_not_look_like_anything_else(tmp_path, content):
+    path = tmp_path / "r.xml"
+    path.write_bytes(content)
+    assert "this looks like" not in run(str(path)).stderr

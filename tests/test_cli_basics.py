@@ -56,3 +56,21 @@ def test_explain_unknown_code_exits_2():
 
 def test_explain_structural_code():
     assert run("explain", "S02").exit_code == 0
+
+
+def test_python_dash_m_runs_the_command_line(tmp_path):
+    """`python -m cin_validate FILE` (when the Scripts folder is not on PATH) and
+    `python -m cin_validate.cli FILE` both validate."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    clean = Path(__file__).resolve().parents[1] / "examples" / "clean.xml"
+    for module in ("cin_validate", "cin_validate.cli"):
+        done = subprocess.run([sys.executable, "-m", module, str(clean), "-q"],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, (module, done.stderr)
+        assert "0 errors" in done.stdout and "PASS" in done.stdout
+    problems = subprocess.run([sys.executable, "-m", "cin_validate", "--help"],
+                              capture_output=True, text=True, timeout=120)
+    assert problems.returncode == 0 and "Usage: cin-validate" in problems.stdout

@@ -548,3 +548,7 @@ def stats(file: str, fmt: str, output: str | None, year: str | None) -> None:
     else:
         with exits.standard_output():
             click.echo(text, nl=False)
+
+
+if __name__ == "__main__":  # `python -m cin_validate.cli FILE` works too
+    main(prog_name="cin-validate")

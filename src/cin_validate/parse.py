@@ -344,8 +344,34 @@ def _refuse_hostile_prolog(path: str) -> str:
                                   _doctype_line(path) or el.sourceline)
             return _local(el.tag)
     except etree.XMLSyntaxError as error:
-        raise _syntax_error(path, error) from None
+        raise _syntax_error(path, error, _looks_like(path)) from None
     raise ReturnError(path, "the file holds no XML element")
+
+
+# What a file given by mistake starts with, and what to call it.
+_SIGNATURES = ((b"PK\x03\x04", "an Excel workbook (.xlsx) or another zip file"),
+               (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)"),
+               (b"%PDF", "a PDF document"))
+
+
+def _looks_like(path: str) -> str | None:
+    """What a file that is not XML seems to be, from its first bytes: a CSV export or a
+    workbook given instead of the return is the usual mistake."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return None
+    for signature, name in _SIGNATURES:
+        if head.startswith(signature):
+            return name
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text[:1] in (b"{", b"["):
+        return "a JSON file"
+    first_line = text.split(b"\n", 1)[0]
+    if b"<" not in text and any(separator in first_line for separator in (b",", b";", b"\t")):
+        return "a CSV file"
+    return None
 
 
 def _doctype_line(path: str) -> int | None:
@@ -356,12 +382,15 @@ def _doctype_line(path: str) -> int | None:
     return head.count(b"\n", 0, position) + 1 if position >= 0 else None
 
 
-def _syntax_error(path: str, error: etree.XMLSyntaxError) -> ReturnError:
+def _syntax_error(path: str, error: etree.XMLSyntaxError,
+                  looks_like: str | None = None) -> ReturnError:
     line, column = error.position if error.position else (None, None)
     message = str(error.msg or error).strip()
     # lxml appends ", line L, column C" to its message; the place is given once, up front.
     message = message.split(", line ")[0]
-    return ReturnError(path, f"not well-formed XML: {message}", line, column)
+    hint = (f" (this looks like {looks_like}; cin-validate reads the CIN census XML return)"
+            if looks_like else "")
+    return ReturnError(path, f"not well-formed XML: {message}{hint}", line, column)
 
 
 class ReturnReader:
