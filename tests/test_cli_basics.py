@@ -74,3 +74,12 @@ def test_python_dash_m_runs_the_command_line(tmp_path):
     problems = subprocess.run([sys.executable, "-m", "cin_validate", "--help"],
                               capture_output=True, text=True, timeout=120)
     assert problems.returncode == 0 and "Usage: cin-validate" in problems.stdout
+
+
+def test_explain_takes_the_code_as_the_readme_writes_it_and_suggests_near_codes():
+    assert "Threshold" in run("explain", "YonY", "05").stdout  # two words, as in the README
+    assert "YonY 05" in run("explain", "yony05").stdout
+    forgot_q = run("explain", "8670")
+    assert forgot_q.exit_code == 2 and "did you mean 8670Q?" in forgot_q.stderr
+    assert "did you mean 1510?" in run("explain", "1511").stderr
+    assert "did you mean" not in run("explain", "nothing-like-a-code").stderr

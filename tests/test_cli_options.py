@@ -348,3 +348,23 @@ def test_a_selection_holding_no_rule_of_the_returns_year_is_a_usage_error():
     assert result.stderr == (f"cin-validate: error: {PROBLEMS}: the rules selected (--select, "
                              "--ignore) include none of the 2024-25 rule set\n")
     assert run(PROBLEMS, "--select", "9005", "--no-config").exit_code == 2
+
+
+def test_an_unknown_configuration_key_suggests_the_nearest(tmp_path):
+    path = tmp_path / "r.xml"
+    path.write_text(make_return(child()))
+    (tmp_path / "cin-validate.toml").write_text('fail_on = "never"\n')
+    result = run(path)
+    assert result.exit_code == 2
+    assert "unknown setting 'fail_on' (did you mean 'fail-on'?" in result.stderr
+    (tmp_path / "cin-validate.toml").write_text('colour = "red"\n')
+    assert "did you mean" not in run(path).stderr
+
+
+def test_a_configuration_file_given_with_config_may_have_any_name(tmp_path):
+    path = tmp_path / "r.xml"
+    path.write_text(make_return(child()))
+    settings = tmp_path / "ci-settings.toml"
+    settings.write_text('fail-on = "never"\nformat = "json"\n')
+    result = run(path, "--config", settings)
+    assert result.exit_code == 0 and result.stdout.lstrip().startswith("{")

@@ -22,6 +22,7 @@ line over configuration file), the validation itself (one file in-process, sever
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import signal
@@ -466,6 +467,15 @@ def list_rules(year: str | None) -> None:
         console.print(yony_rules)
 
 
+def _nearest_code(text: str) -> str:
+    """", did you mean 8670Q?" for 8670: a code's Q is easily forgotten, a digit mistyped."""
+    codes = [*years.all_rules(), *catalogue.structural_rules(), *catalogue.yony_rules()]
+    key = text.strip().upper()
+    close = [code for code in codes if code.upper() == f"{key}Q" or f"{code.upper()}Q" == key]
+    close = close or difflib.get_close_matches(key, codes, n=1, cutoff=0.75)
+    return f"; did you mean {close[0]}?" if close else ""
+
+
 SURENESS = {
     catalogue.VERIFIED: "verified against the DfE's own rule text",
     "quoted": "quoted: the DfE condition survives word for word in public sources",
@@ -488,7 +498,8 @@ def explain(code: tuple[str, ...], year: str | None) -> None:
         if collection is not None and elsewhere is not None:
             _fail(f"rule {elsewhere.code} is not in the {collection.year} rule set; it is new in "
                   f"{elsewhere.year} (--year {elsewhere.year})", EXIT_INVALID)
-        _fail(f"no rule {text!r} in the catalogue (see `cin-validate rules`)", EXIT_INVALID)
+        _fail(f"no rule {text!r} in the catalogue{_nearest_code(text)} (see `cin-validate rules`)",
+              EXIT_INVALID)
     console = terminal.make_console()
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)

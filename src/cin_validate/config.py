@@ -16,6 +16,7 @@ Looked for beside the (first) validated file, then in each folder above it, the 
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 from dataclasses import dataclass, field
@@ -76,7 +77,9 @@ def _table(path: Path) -> dict | None:
     data = _parse(path)
     tool = data.get("tool")
     table = tool.get("cin-validate") if isinstance(tool, dict) else None
-    if path.name == "cin-validate.toml" and table is None:
+    # Keys at the top level: in a cin-validate.toml, and in any other file except a
+    # pyproject.toml (a file given with --config may be named anything).
+    if path.name != "pyproject.toml" and table is None:
         table = {key: value for key, value in data.items() if key != "tool"}
     return table
 
@@ -114,7 +117,9 @@ def load(path: str | os.PathLike) -> Config:
     values: dict = {}
     for key, value in table.items():
         if key not in KEYS:
-            raise ConfigError(f"{path}: unknown setting {key!r} (known: {', '.join(KEYS)})")
+            close = difflib.get_close_matches(key.replace("_", "-"), KEYS, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ConfigError(f"{path}: unknown setting {key!r} ({hint}known: {', '.join(KEYS)})")
         kind, allowed = KEYS[key]
         if allowed is None:
             if isinstance(value, str):
