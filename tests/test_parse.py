@@ -218,3 +218,24 @@ def test_unicode_whitespace_around_a_value_is_trimmed_like_any_other(tmp_path):
     _, [c] = read(tmp_path, make_return(child(ethnicity="\u00a0WBRI\u2003", id="\tC1\u00a0")))
     assert c.characteristics.ethnicity == "WBRI"
     assert c.identifiers.la_child_id == "C1"
+
+
+def test_junk_dates_are_not_kept_by_the_date_cache():
+    """Issue 16 finding 12: the date cache kept up to 65,536 texts of any size, so 60,000
+    children with a 5 KB junk date held 300 MB. Only texts shaped like a date may be cached."""
+    import gc
+    import tracemalloc
+
+    from cin_validate.values import parse_date
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(400):
+            assert parse_date(f"{n:08d}" + "x" * 50_000) is None  # dropped after each call
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert kept < 1_000_000, f"{kept} bytes of junk kept"
+    assert parse_date("2025-03-31") == date(2025, 3, 31)  # real dates still read (and cache)
