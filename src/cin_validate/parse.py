@@ -374,7 +374,7 @@ class ReturnReader:
         if root_name != "Message":
             raise ReturnError(self.path, f"the root element is <{root_name}>, not <Message>: "
                               "this is not a CIN census return", 1)
-        events = _stream(self.path)
+        events = _stream(self.path, self.header_notices)
         try:
             for el, parent, is_header in events:
                 if is_header:
@@ -418,7 +418,7 @@ class ReturnReader:
         """Children are checked as they stream, with the header's ReferenceDate. When the first
         <Child> comes before any <Header>, look ahead for a header after <Children> in a quick
         second pass (only such files pay for it)."""
-        events = _stream(self.path)
+        events = _stream(self.path, [])  # strays are noticed by the main pass
         for el, parent, is_header in events:
             if is_header:
                 self.header = _GroupReader().header(el)
@@ -441,14 +441,19 @@ class ReturnReader:
 
 
 class _stream:
-    """(element, parent, is_header) for each root-level <Header> and each <Child>, as parsed.
+    """(element, parent, is_header) for the <Header> directly under <Message> and for each
+    child, as parsed: a <Child> of a <Children> directly under <Message> (xml-structure.md).
 
-    `root` is the document's root once the stream is exhausted.
+    A <Child> or <Header> anywhere else is no child and no header. Inside a child or the
+    header, the reader of that part notices it (S01) and ignores it; one directly under
+    <Message> (children written without their <Children>) is noticed and freed here, so that
+    memory stays flat. `root` is the document's root once the stream is exhausted.
     """
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, notices: list[Structural]):
         self._events = etree.iterparse(path, events=("end",), tag=("{*}Header", "{*}Child"),
                                        **_SECURE)
+        self._notices = notices
 
     @property
     def root(self):
@@ -457,19 +462,25 @@ class _stream:
     def __iter__(self):
         for _event, el in self._events:
             parent = el.getparent()
-            if _local(el.tag) != "Header":
+            if parent is None:
+                continue  # the root, which is <Message>
+            at_top = parent.getparent() is None
+            if _local(el.tag) == "Header":
+                if at_top:
+                    yield el, parent, True
+            elif at_top:
+                self._notices.append(Structural("S01", "Message", "Child", None, el.sourceline))
+                parent.remove(el)
+            elif _local(parent.tag) == "Children" and parent.getparent().getparent() is None:
                 yield el, parent, False
-            elif parent is not None and parent.getparent() is None:
-                yield el, parent, True
 
 
 def _release(el, parent, notices: list[Structural]) -> None:
-    """Free a finished child and whatever came before it, noting stray elements on the way."""
+    """Free a finished child and whatever came before it in <Children>, noting each stray
+    element there once (comments and processing instructions go silently)."""
     el.clear(keep_tail=True)
-    if parent is None:
-        return
-    while (previous := el.getprevious()) is not None:
-        if isinstance(previous.tag, str) and _local(previous.tag) != "Child":
-            notices.append(Structural("S01", "Children", _local(previous.tag), None,
-                                      previous.sourceline))
+    while (first := parent[0]) is not el:
+        if isinstance(first.tag, str) and _local(first.tag) != "Child":
+            notices.append(Structural("S01", "Children", _local(first.tag), None,
+                                      first.sourceline))
         del parent[0]
