@@ -9,11 +9,9 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..model import Child, ChildRef
-from .base import Context, Finding, Place
+from .base import OTHERS_SHOWN, Context, Finding, Place, and_more
 from .characteristics import RECORDABLE_DISABILITIES, recorded_disabilities
 
-# How many other children a duplicate issue names, so k duplicates never print k * k names.
-_OTHERS_SHOWN = 5
 _UNKNOWN_SEX = "U"
 # 2886Q: fire above 2%, computed in integers (50 x M > N).
 _NO_SEX_LIMIT = 50
@@ -63,10 +61,10 @@ class _SharedIdentifier:
 
     def others(self, ref: ChildRef, holders: list) -> str:
         # Only the first few holders are looked at: k holders cost O(k), not O(k * k).
-        names = [self.name(other) for other, _ in holders[:_OTHERS_SHOWN + 1]
-                 if other is not ref][:_OTHERS_SHOWN]
-        more = len(holders) - 1 - len(names)
-        return f"also {', '.join(names)}" + (f" and {more} more" if more > 0 else "")
+        names = [self.name(other) for other, _ in holders[:OTHERS_SHOWN + 1]
+                 if other is not ref][:OTHERS_SHOWN]
+        more = and_more(len(holders) - 1 - len(names))
+        return f"also {', '.join(names)}" + (f" {more}" if more else "")
 
 
 class DuplicateUpn(_SharedIdentifier):
