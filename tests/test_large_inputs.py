@@ -148,6 +148,33 @@ def test_small_pathological_returns_give_linear_output_quickly(validate, name, x
     assert seconds < 20, f"{name}: {seconds:.1f} s"  # n * n work took minutes or ran out of memory
 
 
+REPEATS = 30_000
+
+
+@pytest.mark.parametrize("name, xml", [
+    ("repeated <Disabilities> groups", make_return(child().replace(
+        "</ChildCharacteristics>",
+        "<Disabilities><Disability>MOB</Disability></Disabilities>" * REPEATS
+        + "</ChildCharacteristics>"))),
+    ("one <Disabilities> with a repeated code", make_return(child(disabilities=["MOB"] * REPEATS))),
+    ("repeated <FactorsIdentifiedAtAssessment> groups", one_episode(assessment(
+        extra="<FactorsIdentifiedAtAssessment><AssessmentFactors>1A</AssessmentFactors>"
+              "</FactorsIdentifiedAtAssessment>" * REPEATS))),
+    ("repeated <Reviews> groups", one_episode(cpp(
+        "2024-05-01", None,
+        extra="<Reviews><CPPreviewDate>2024-06-01</CPPreviewDate></Reviews>" * REPEATS))),
+])
+def test_many_repeated_values_in_one_group_are_read_and_checked_in_linear_time(validate, name,
+                                                                               xml):
+    """Collecting values by appending to a tuple, or counting repeats with tuple.count, cost
+    n * n: 30,000 repeated groups took tens of seconds."""
+    start = time.perf_counter()
+    report = validate(xml)
+    seconds = time.perf_counter() - start
+    assert report.children == 1
+    assert seconds < 3, f"{name}: {seconds:.1f} s"
+
+
 # -- running out of memory: exit 2 and one line, never exit 3 or a traceback ---------------
 
 def _out_of_memory(*args, **kwargs):

@@ -124,6 +124,15 @@ def _join(path: str, name: str) -> str:
     return f"{path}/{name}" if path else name
 
 
+def _as_tuples(kwargs: dict, keys: tuple[str, ...]) -> dict:
+    """The lists that group handlers filled, as the model's tuples. (Adding to a tuple for each
+    of n repeated groups would copy n * n items.)"""
+    for key in keys:
+        if key in kwargs:
+            kwargs[key] = tuple(kwargs[key])
+    return kwargs
+
+
 class _GroupReader:
     """Reads children (and the header) into the model; collects each one's structural notices.
 
@@ -140,11 +149,13 @@ class _GroupReader:
         self._characteristics_groups = {"Disabilities": self._disabilities}
         self._episode_groups = {
             "Assessments": self._group(model.Assessment, ASSESSMENT, "assessments",
-                                       {"FactorsIdentifiedAtAssessment": self._factors}),
+                                       {"FactorsIdentifiedAtAssessment": self._factors},
+                                       ("factors", "factor_items")),
             "CINPlanDates": self._group(model.CINPlan, CIN_PLAN, "cin_plans"),
             "Section47": self._group(model.Section47, SECTION47, "section47s"),
             "ChildProtectionPlans": self._group(model.ProtectionPlan, PROTECTION_PLAN,
-                                                "protection_plans", {"Reviews": self._reviews}),
+                                                "protection_plans", {"Reviews": self._reviews},
+                                                ("reviews", "review_groups")),
         }
 
     def note(self, code: str, path: str, el, text: str | None = None) -> None:
@@ -253,39 +264,39 @@ class _GroupReader:
         return model.Identifiers(path=path, line=el.sourceline, **self.values(el, path, IDENTIFIERS))
 
     def characteristics(self, el, path) -> model.Characteristics:
-        kwargs = self.values(el, path, CHARACTERISTICS, self._characteristics_groups)
+        kwargs = _as_tuples(self.values(el, path, CHARACTERISTICS, self._characteristics_groups),
+                            ("disabilities", "disability_items"))
         return model.Characteristics(path=path, line=el.sourceline, **kwargs)
 
     def _disabilities(self, sub, path, kwargs) -> None:
         items = self.code_items(sub, path, "Disability")
-        kwargs["disabilities"] = kwargs.get("disabilities", ()) + tuple(i.code for i in items)
-        kwargs["disability_items"] = kwargs.get("disability_items", ()) + items
+        kwargs.setdefault("disabilities", []).extend(i.code for i in items)
+        kwargs.setdefault("disability_items", []).extend(items)
         kwargs["source"].setdefault("Disabilities", (None, sub.sourceline))
         if items:
             kwargs["source"].setdefault("Disability", items[0].source["Disability"])
 
-    def _group(self, cls, table, key, groups=None):
-        """A handler that reads a repeatable group into `kwargs[key]`, skipping empty ones."""
+    def _group(self, cls, table, key, groups=None, lists=()):
+        """A handler that reads a repeatable group into `kwargs[key]`, skipping empty ones;
+        `lists` are the keys its own `groups` handlers fill."""
         def handler(sub, path, kwargs):
             if _has_elements(sub):
-                values = self.values(sub, path, table, groups)
+                values = _as_tuples(self.values(sub, path, table, groups), lists)
                 kwargs.setdefault(key, []).append(cls(path=path, line=sub.sourceline, **values))
         return handler
 
     def episode(self, el, path, kwargs_of_child) -> None:
         if not _has_elements(el):
             return  # an empty <CINdetails/> is no episode (rules README)
-        kwargs = self.values(el, path, EPISODE, self._episode_groups)
-        for key in ("assessments", "cin_plans", "section47s", "protection_plans"):
-            if key in kwargs:
-                kwargs[key] = tuple(kwargs[key])
+        kwargs = _as_tuples(self.values(el, path, EPISODE, self._episode_groups),
+                            ("assessments", "cin_plans", "section47s", "protection_plans"))
         episode = model.Episode(path=path, line=el.sourceline, **kwargs)
         kwargs_of_child.setdefault("episodes", []).append(episode)
 
     def _factors(self, sub, path, kwargs) -> None:
         items = self.code_items(sub, path, "AssessmentFactors")
-        kwargs["factors"] = kwargs.get("factors", ()) + tuple(i.code for i in items)
-        kwargs["factor_items"] = kwargs.get("factor_items", ()) + items
+        kwargs.setdefault("factors", []).extend(i.code for i in items)
+        kwargs.setdefault("factor_items", []).extend(items)
         kwargs["source"].setdefault("FactorsIdentifiedAtAssessment", (None, sub.sourceline))
         if items:
             kwargs["source"].setdefault("AssessmentFactors", items[0].source["AssessmentFactors"])
@@ -310,8 +321,8 @@ class _GroupReader:
             reviews.append(model.Review(date=value, path=review_path, line=review.sourceline,
                                         source={"CPPreviewDate": (text, review.sourceline)}))
         group = model.ReviewsGroup(reviews=tuple(reviews), path=path, line=sub.sourceline)
-        kwargs["reviews"] = kwargs.get("reviews", ()) + group.reviews
-        kwargs["review_groups"] = kwargs.get("review_groups", ()) + (group,)
+        kwargs.setdefault("reviews", []).extend(group.reviews)
+        kwargs.setdefault("review_groups", []).append(group)
 
 
 def _refuse_hostile_prolog(path: str) -> str:
