@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from datetime import date, timedelta
 
 import pytest
 from builders import assessment, child, cin_plan, cpp, episode, make_return, s47
 from click.testing import CliRunner
 from conftest import fired
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cin_validate.checks import cin_plans, episodes
 from cin_validate.checks.base import OTHERS_SHOWN
 from cin_validate.cli import main
+from cin_validate.model import within_others
 
 N = 40  # items per child: big enough that n * n would show, small enough to stay quick
 MORE = N - 1 - OTHERS_SHOWN  # others each item leaves unnamed
@@ -219,3 +223,32 @@ def test_the_catalogue_states_the_bound_the_code_uses():
     assert set(bounded) == {"4003", "4014", "4016", "4017", "8816", "8820", "8863Q", "8890",
                             "8940", "2884", "2885"}
     assert all(f"at most {OTHERS_SHOWN} " in text for text in bounded.values()), bounded
+
+
+# -- the sweep finds what comparing every pair finds -----------------------------------------
+
+_DAY = st.one_of(st.none(), st.dates(date(2024, 5, 1), date(2024, 5, 20)))
+_SPAN = st.one_of(st.none(), st.tuples(_DAY.filter(bool), st.integers(0, 6)).map(
+    lambda start_length: (start_length[0], start_length[0] + timedelta(days=start_length[1]))))
+
+
+def _every_pair(days, spans, shown):
+    """The definition of `within_others`, one pair at a time."""
+    for item, day in days:
+        others = [other for other, span in spans
+                  if day is not None and span is not None and other is not item
+                  and span[0] <= day <= span[1]]
+        if others:
+            yield item, others[:shown], len(others)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.tuples(_DAY, _SPAN), max_size=40), st.booleans(), st.integers(0, 6))
+def test_within_others_equals_comparing_every_pair(items, same_items, shown):
+    """Small inputs compare each pair; from 9 items on (over `_FEW_PAIRS` pairs) the days are
+    swept. Either way: the same items, the same first others, the same counts."""
+    nodes = [object() for _ in items]
+    days = [(node, day) for node, (day, _) in zip(nodes, items)]
+    span_nodes = nodes if same_items else [object() for _ in items]
+    spans = [(node, span) for node, (_, span) in zip(span_nodes, items)]
+    assert list(within_others(days, spans, shown)) == list(_every_pair(days, spans, shown))

@@ -103,6 +103,10 @@ def until_before(start: date | None, end: date | None) -> tuple[date, date] | No
     return start, end - timedelta(days=1)  # end > start, so never before the first date
 
 
+# Up to this many (day, span) pairs, comparing each pair is quicker than sorting and sweeping.
+_FEW_PAIRS = 64
+
+
 def within_others(days: Sequence[tuple[object, date | None]],
                   spans: Sequence[tuple[object, tuple[date, date] | None]],
                   shown: int) -> Iterator[tuple[object, list, int]]:
@@ -112,10 +116,21 @@ def within_others(days: Sequence[tuple[object, date | None]],
 
     "Other" is a different element, never an equal one (group 4 P3): an item is not within its
     own span, but two identical items are each within the other. A date or span that is None
-    takes no part. The days are swept in date order, keeping the spans that cover the current
-    day in document order, so n items that all overlap cost n log n plus n * `shown`, never
-    n * n (issue 16).
+    takes no part.
+
+    A real child has a handful of items: each day is compared with each span. Past
+    `_FEW_PAIRS` pairs the days are swept in date order instead, keeping the spans that cover
+    the current day in document order, so n items that all overlap cost n log n plus
+    n * `shown`, never n * n (issue 16).
     """
+    if len(days) * len(spans) <= _FEW_PAIRS:
+        for item, day in days:
+            if day is not None:
+                others = [other for other, span in spans if span is not None
+                          and span[0] <= day <= span[1] and other is not item]
+                if others:
+                    yield item, others[:shown], len(others)
+        return
     covering = [(span[0], span[1], position) for position, (_, span) in enumerate(spans)
                 if span is not None]
     if not covering:

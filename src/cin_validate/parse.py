@@ -281,7 +281,9 @@ class _GroupReader:
         `lists` are the keys its own `groups` handlers fill."""
         def handler(sub, path, kwargs):
             if _has_elements(sub):
-                values = _as_tuples(self.values(sub, path, table, groups), lists)
+                values = self.values(sub, path, table, groups)
+                if lists:
+                    _as_tuples(values, lists)
                 kwargs.setdefault(key, []).append(cls(path=path, line=sub.sourceline, **values))
         return handler
 

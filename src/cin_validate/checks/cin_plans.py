@@ -227,9 +227,9 @@ def protection_plan_starts_during_cin_plan(child: Child, ctx: Context) -> Iterab
     With C{2024-05-01..2024-06-03}: passes P{2024-06-03, open}, fails P{2024-06-02, open}.
     """
     plans = [plan for episode in child.episodes for plan in episode.cin_plans]
-    if not plans:
+    cpps = [cpp for episode in child.episodes for cpp in episode.protection_plans]
+    if not plans or not cpps:
         return
-    cpps = (cpp for episode in child.episodes for cpp in episode.protection_plans)
     for cpp, hits, total in _starting_during(cpps, plans, ctx.reference_date):
         yield Finding(at(cpp, "CPPstartDate")
                       + at_each(hits, "CINPlanStartDate", "CINPlanEndDate"),

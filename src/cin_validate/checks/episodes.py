@@ -43,9 +43,11 @@ class Dated(NamedTuple):
 
     def places(self, episode: Episode, later_than: date | None = None) -> tuple[Place, ...]:
         """Every valid date of this element in the episode (only those after `later_than`)."""
-        return tuple(place for node, day in self.in_episode(episode)
-                     if later_than is None or day > later_than
-                     for place in at(node, self.element))
+        places: list[Place] = []
+        for node, day in self.in_episode(episode):
+            if later_than is None or day > later_than:
+                places += at(node, self.element)
+        return tuple(places)
 
 
 class Group(NamedTuple):
@@ -89,7 +91,10 @@ PROTECTION_ON_NFA = (PROTECTION_PLANS,)  # 8832
 def activity(episode: Episode, items: Iterable[Dated | Group],
              later_than: date | None = None) -> tuple[Place, ...]:
     """Places of the episode's activity in one S6 list (dates only after `later_than`, if given)."""
-    return tuple(place for item in items for place in item.places(episode, later_than))
+    places: list[Place] = []
+    for item in items:
+        places += item.places(episode, later_than)
+    return tuple(places)
 
 
 def _dated_before_referral(child: Child, item: Dated) -> Iterator[Finding]:
