@@ -58,7 +58,8 @@ def test_pair_rules_give_each_item_at_most_the_shown_number_of_issues(validate, 
 
 
 def test_4014_pairs_an_item_with_the_first_others_in_document_order(validate):
-    found = fired(validate(one_episode(*[cin_plan("2024-05-01", None)] * (OTHERS_SHOWN + 2))), "4014")
+    plans = [cin_plan("2024-05-01", None)] * (OTHERS_SHOWN + 2)
+    found = fired(validate(one_episode(*plans)), "4014")
     first = [i for i in found if i.places[0].path == "CINdetails[1]/CINPlanDates[1]"]
     assert [i.places[1].path for i in first] == [
         f"CINdetails[1]/CINPlanDates[{n}]" for n in range(2, OTHERS_SHOWN + 2)]
@@ -66,7 +67,8 @@ def test_4014_pairs_an_item_with_the_first_others_in_document_order(validate):
 
 
 def test_4014_exactly_the_shown_number_of_others_is_reported_in_full(validate):
-    found = fired(validate(one_episode(*[cin_plan("2024-05-01", None)] * (OTHERS_SHOWN + 1))), "4014")
+    plans = [cin_plan("2024-05-01", None)] * (OTHERS_SHOWN + 1)
+    found = fired(validate(one_episode(*plans)), "4014")
     assert len(found) == (OTHERS_SHOWN + 1) * OTHERS_SHOWN  # every ordered pair
     assert all(i.detail is None for i in found)
 
@@ -137,8 +139,8 @@ def _big(groups: str) -> str:
     ("10,000 CIN plans over a year", _big("".join(
         cin_plan(f"2024-{1 + n % 12:02d}-{1 + n % 28:02d}", None) for n in range(10_000))),
      10_000 * 8),
-    ("1,000 Section 47 enquiries", _big(assessment() + s47("2024-05-01", None, None, "false") * 1000),
-     1000 * 8),
+    ("1,000 Section 47 enquiries",
+     _big(assessment() + s47("2024-05-01", None, None, "false") * 1000), 1000 * 8),
     ("1,000 child protection plans", _big(cpp("2024-05-01", None) * 1000), 1000 * 8),
     ("1,000 episodes", make_return(child(episode(close="2024-08-01", reason="RC7") * 1000)),
      1000 * 8),

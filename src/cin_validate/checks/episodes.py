@@ -474,9 +474,9 @@ def overlapping_episodes(child: Child, ctx: Context) -> Iterator[Finding]:
     referrals = [(episode, episode.referral_date) for episode in episodes]
     spans = [(episode, _span(episode, ctx.reference_date)) for episode in episodes]
     for a, bs, total in within_others(referrals, spans, OTHERS_SHOWN):
+        more = and_more(total - len(bs), "episodes its referral date falls inside")
         yield from one_per_pair(at(a, "CINreferralDate"),
-                                [at(b, "CINreferralDate", "CINclosureDate") for b in bs],
-                                and_more(total - len(bs), "episodes its referral date falls inside"))
+                                [at(b, "CINreferralDate", "CINclosureDate") for b in bs], more)
 
 
 CHILD_CHECKS = {
