@@ -218,3 +218,108 @@ def test_unicode_whitespace_around_a_value_is_trimmed_like_any_other(tmp_path):
     _, [c] = read(tmp_path, make_return(child(ethnicity="\u00a0WBRI\u2003", id="\tC1\u00a0")))
     assert c.characteristics.ethnicity == "WBRI"
     assert c.identifiers.la_child_id == "C1"
+
+
+def test_junk_dates_are_not_kept_by_the_date_cache():
+    """Issue 16 finding 12: the date cache kept up to 65,536 texts of any size, so 60,000
+    children with a 5 KB junk date held 300 MB. Only texts shaped like a date may be cached."""
+    import gc
+    import tracemalloc
+
+    from cin_validate.values import parse_date
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(400):
+            assert parse_date(f"{n:08d}" + "x" * 50_000) is None  # dropped after each call
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert kept < 1_000_000, f"{kept} bytes of junk kept"
+    assert parse_date("2025-03-31") == date(2025, 3, 31)  # real dates still read (and cache)
+
+
+def _s01(report) -> list[tuple[str, str]]:
+    """(where, element) of every S01 notice, in report order."""
+    return [(i.places[0].path, i.places[0].field) for i in notices(report, "S01")]
+
+
+@pytest.mark.parametrize("before, between, after, expected", [
+    ("", "<Foo/>", "", ["Foo"]),
+    ("", "<Foo/><!--c-->", "", ["Foo"]),
+    ("", "<!--c--><Foo/>", "", ["Foo"]),
+    ("", "<Foo/><Bar/>", "", ["Bar", "Foo"]),
+    ("", "<?pi x?><Foo/><?pi y?><Bar>text</Bar><!--c-->", "", ["Bar", "Foo"]),
+    ("<Foo/>", "", "", ["Foo"]),
+    ("<!--c--><Foo/><?pi x?>", "", "", ["Foo"]),
+    ("", "", "<Foo/>", ["Foo"]),
+    ("", "", "<Foo/><!--c--><Bar/>", ["Bar", "Foo"]),
+    ("<A/>", "<B/><!--c--><C/>", "<D/>", ["A", "B", "C", "D"]),
+])
+def test_each_stray_between_children_is_named_exactly_once(validate, before, between, after,
+                                                           expected):
+    """Issue 16 finding 9: `<Foo/>` was reported twice, `<Foo/><!--c-->` never and
+    `<Foo/><Bar/>` gave Bar three times."""
+    body = before + child(id="C1") + between + child(id="C2") + after
+    report = validate(make_return(body))
+    assert report.children == 2
+    assert sorted(field for _, field in _s01(report)) == expected
+    assert all(path == "Children" for path, _ in _s01(report))
+
+
+def test_strays_between_many_children_are_each_named_once(validate):
+    body = "".join(child(id=f"C{n}") + f"<Stray{n}/><!--c-->" for n in range(1, 8))
+    report = validate(make_return(body))
+    assert sorted(field for _, field in _s01(report)) == sorted(f"Stray{n}" for n in range(1, 8))
+
+
+@pytest.mark.parametrize("where", ["identifiers", "episode", "child", "assessment"])
+def test_a_child_nested_inside_a_child_is_a_notice_not_a_child(validate, where):
+    """Issue 16 finding 10: a <Child> inside a group was counted as a child and deleted the
+    outer child's LAchildID and UPN (false 8500 and 8770Q)."""
+    inner = child(id="INNER", dob="2010-01-01")
+    outer = {
+        "identifiers": child(id="C1", extra_identifiers=inner),
+        "episode": child(episode(extra=inner), id="C1"),
+        "child": child(id="C1", extra=inner),
+        "assessment": child(episode(assessment(extra=inner)), id="C1"),
+    }[where]
+    report = validate(make_return(outer, child(id="C2")))
+    assert report.children == 2
+    assert {i.child.la_child_id for i in report.issues if i.child and i.child.index == 1} <= {"C1"}
+    assert {"8500", "8770Q", "8590"}.isdisjoint(codes(report))
+    [(path, field)] = _s01(report)
+    assert field == "Child"
+    assert path == {"identifiers": "ChildIdentifiers", "episode": "CINdetails[1]", "child": "",
+                    "assessment": "CINdetails[1]/Assessments[1]"}[where]
+
+
+def test_the_outer_child_keeps_its_identifiers_when_a_child_is_nested(tmp_path):
+    xml = make_return(child(id="C1", upn="A801200001001",
+                            extra_identifiers=child(id="INNER", upn="B801200001001")))
+    _, [c] = read(tmp_path, xml)
+    assert c.identifiers.la_child_id == "C1" and c.identifiers.upn == "A801200001001"
+
+
+def test_only_message_children_child_is_a_child(validate):
+    """A <Child> directly under <Message>, or under a <Children> that is not directly under
+    <Message>, is a stray element: noticed once, not validated."""
+    xml = make_return(child(id="C1")).replace(
+        "</Message>", child(id="LOOSE") + "<Extra><Children>" + child(id="DEEP")
+        + "</Children></Extra></Message>")
+    report = validate(xml)
+    assert report.children == 1
+    assert sorted(_s01(report)) == [("Message", "Child"), ("Message", "Extra")]
+    assert {i.child.la_child_id for i in report.issues if i.child} <= {"C1"}
+
+
+def test_only_a_header_directly_under_message_is_the_header(validate):
+    stray_header = header(reference_date="2024-03-31", la="999")
+    xml = make_return(child(id="C1", extra=stray_header))
+    xml = xml.replace("<Children>", "<Children>" + stray_header)
+    report = validate(xml)
+    assert report.header.lea == "201" and report.reference_date == date(2025, 3, 31)
+    assert sorted(_s01(report)) == [("", "Header"), ("Children", "Header")]
+    assert "S03" not in codes(report)

@@ -258,12 +258,16 @@ def validate(files: tuple[str, ...], year: str | None, fmt: str | None, output: 
                                        selection=run.selection, on_child=on_child)
         results = [batch.FileResult(path, report, seconds=time.perf_counter() - start)]
     results = batch.judge(results, run.fail_on)
-    if redact:
-        pseudonyms = privacy.Pseudonyms(redact_key)
-        for result in results:
-            if result.report is not None:
-                result.report = privacy.redact(result.report, pseudonyms)
-    _write(run, results, details=details, quiet=quiet, redacted=redact)
+    try:
+        if redact:
+            pseudonyms = privacy.Pseudonyms(redact_key)
+            for result in results:
+                if result.report is not None:
+                    result.report = privacy.redact(result.report, pseudonyms)
+        _write(run, results, details=details, quiet=quiet, redacted=redact)
+    except MemoryError:  # like a return too large to read: one line and exit 2, no traceback
+        _fail(f"{', '.join(run.paths)}: too large to validate in the memory available "
+              "(writing the report)", EXIT_INVALID)
     sys.exit(batch.exit_code(results))
 
 

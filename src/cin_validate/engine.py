@@ -20,7 +20,11 @@ FIRST_NOTICE = "S09"
 
 
 class CheckFailed(Exception):
-    """A check raised an exception: a bug in cin-validate, not in the return."""
+    """A check raised an exception: a bug in cin-validate, not in the return.
+
+    A MemoryError is no bug: it passes through, and callers report the return as too large
+    to validate (exit 2).
+    """
 
     def __init__(self, code: str, child: ChildRef | None):
         where = f" on child {child.index}" if child else ""
@@ -127,11 +131,15 @@ def _validate(path: str | os.PathLike, *, year: str | None = None,
                 try:
                     for finding in check(child, ctx):
                         issues.append(issue(code, finding, ref))
+                except MemoryError:
+                    raise
                 except Exception as error:
                     raise CheckFailed(code, ref) from error
         for code, check in return_checks:
             try:
                 check.observe(child)
+            except MemoryError:
+                raise
             except Exception as error:
                 raise CheckFailed(code, ref) from error
         if measures is not None:
@@ -143,6 +151,8 @@ def _validate(path: str | os.PathLike, *, year: str | None = None,
     for code, check in return_checks:
         try:
             issues.extend(issue(code, finding, None) for finding in check.finish())
+        except MemoryError:
+            raise
         except Exception as error:
             raise CheckFailed(code, None) from error
     issues.extend(_structural_issue(notice, None) for notice in reader.header_notices

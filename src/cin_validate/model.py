@@ -16,9 +16,10 @@ parser has made it (checks only read them).
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Iterator, Mapping, Optional
+from datetime import date, timedelta
+from typing import Iterator, Mapping, Optional, Sequence
 
 
 
@@ -98,27 +99,84 @@ def interval(start: date | None, end: date | None, open_until: date) -> tuple[da
     return (start, end) if end >= start else None
 
 
-def contains(span: tuple[date, date] | None, day: date | None) -> bool:
-    """`day` falls within the inclusive interval `span` ("on or between" its two ends)."""
-    return span is not None and day is not None and span[0] <= day <= span[1]
+def until_before(start: date | None, end: date | None) -> tuple[date, date] | None:
+    """The days from `start` up to, not including, `end`, as an inclusive interval; None when
+    either is unknown or there are no such days."""
+    if start is None or end is None or end <= start:
+        return None
+    return start, end - timedelta(days=1)  # end > start, so never before the first date
 
 
-def starting_within_others(items: tuple | list,
-                           reference_date: date) -> Iterator[tuple[object, list]]:
-    """Each item whose start date falls within another item's interval, with those others.
+# Up to this many (day, span) pairs, comparing each pair is quicker than sorting and sweeping.
+_FEW_PAIRS = 64
+
+
+def within_others(days: Sequence[tuple[object, date | None]],
+                  spans: Sequence[tuple[object, tuple[date, date] | None]],
+                  shown: int) -> Iterator[tuple[object, list, int]]:
+    """Each item of `days` whose date falls within the inclusive spans of other items of
+    `spans`: (the item, the first `shown` of those others in the order of `spans`, how many
+    there are in all), in the order of `days`.
+
+    "Other" is a different element, never an equal one (group 4 P3): an item is not within its
+    own span, but two identical items are each within the other. A date or span that is None
+    takes no part.
+
+    A real child has a handful of items: each day is compared with each span. Past
+    `_FEW_PAIRS` pairs the days are swept in date order instead, keeping the spans that cover
+    the current day in document order, so n items that all overlap cost n log n plus
+    n * `shown`, never n * n (issue 16).
+    """
+    if len(days) * len(spans) <= _FEW_PAIRS:
+        for item, day in days:
+            if day is not None:
+                others = [other for other, span in spans if span is not None
+                          and span[0] <= day <= span[1] and other is not item]
+                if others:
+                    yield item, others[:shown], len(others)
+        return
+    covering = [(span[0], span[1], position) for position, (_, span) in enumerate(spans)
+                if span is not None]
+    if not covering:
+        return
+    by_first = sorted(covering)
+    by_last = sorted(covering, key=lambda span: span[1])
+    position_of = {id(item): position for position, (item, _) in enumerate(spans)}
+    active: list[int] = []  # positions in `spans` of the spans covering `day`, ascending
+    added = removed = 0
+    found: dict[int, tuple[object, list, int]] = {}
+    for day, index in sorted((day, index) for index, (_, day) in enumerate(days)
+                             if day is not None):
+        while added < len(by_first) and by_first[added][0] <= day:
+            insort(active, by_first[added][2])
+            added += 1
+        while removed < len(by_last) and by_last[removed][1] < day:
+            del active[bisect_left(active, by_last[removed][2])]  # added: first <= last < day
+            removed += 1
+        item = days[index][0]
+        own = position_of.get(id(item))
+        at_own = bisect_left(active, own) if own is not None else len(active)
+        is_active = at_own < len(active) and active[at_own] == own
+        total = len(active) - is_active
+        if total:
+            others = [spans[position][0] for position in active[:shown + 1]
+                      if position != own][:shown]
+            found[index] = (item, others, total)
+    for index in sorted(found):
+        yield found[index]
+
+
+def starting_within_others(items: Sequence, reference_date: date,
+                           shown: int) -> Iterator[tuple[object, list, int]]:
+    """Each item whose start date falls within other items' intervals (`within_others`).
 
     Items are anything with `start_date` and `interval(reference_date)` (S47 groups, plans,
-    assessments). "Another" is a different element, never an equal one (group 4 P3), so two
-    identical items each start within the other. Items without a valid start are skipped.
+    assessments). Items without a valid start are skipped.
     """
     if len(items) < 2:
         return
-    spans = [(item, item.interval(reference_date)) for item in items]
-    for item in items:
-        others = [other for other, span in spans
-                  if other is not item and contains(span, item.start_date)]
-        if others:
-            yield item, others
+    yield from within_others([(item, item.start_date) for item in items],
+                             [(item, item.interval(reference_date)) for item in items], shown)
 
 
 @dataclass(slots=True)

@@ -144,6 +144,15 @@ def _join(path: str, name: str) -> str:
     return f"{path}/{name}" if path else name
 
 
+def _as_tuples(kwargs: dict, keys: tuple[str, ...]) -> dict:
+    """The lists that group handlers filled, as the model's tuples. (Adding to a tuple for each
+    of n repeated groups would copy n * n items.)"""
+    for key in keys:
+        if key in kwargs:
+            kwargs[key] = tuple(kwargs[key])
+    return kwargs
+
+
 class _GroupReader:
     """Reads children (and the header) into the model; collects each one's structural notices.
 
@@ -159,10 +168,14 @@ class _GroupReader:
             "CINdetails": self.episode,
         }
         self._characteristics_groups = {"Disabilities": self._disabilities}
-        sub_groups = {"Assessments": {"FactorsIdentifiedAtAssessment": self._factors},
-                      "ChildProtectionPlans": {"Reviews": self._reviews}}
+        # a group's own sub-groups, and the keys of the lists their handlers fill
+        sub_groups = {
+            "Assessments": ({"FactorsIdentifiedAtAssessment": self._factors},
+                            ("factors", "factor_items")),
+            "ChildProtectionPlans": ({"Reviews": self._reviews}, ("reviews", "review_groups")),
+        }
         self._episode_groups = {
-            name: self._group(cls, table, key, sub_groups.get(name))
+            name: self._group(cls, table, key, *sub_groups.get(name, (None, ())))
             for name, cls, table, key in EPISODE_GROUPS
             if name in BASE_EPISODE_GROUPS or name in elements}
 
@@ -272,39 +285,41 @@ class _GroupReader:
         return model.Identifiers(path=path, line=el.sourceline, **self.values(el, path, IDENTIFIERS))
 
     def characteristics(self, el, path) -> model.Characteristics:
-        kwargs = self.values(el, path, CHARACTERISTICS, self._characteristics_groups)
+        kwargs = _as_tuples(self.values(el, path, CHARACTERISTICS, self._characteristics_groups),
+                            ("disabilities", "disability_items"))
         return model.Characteristics(path=path, line=el.sourceline, **kwargs)
 
     def _disabilities(self, sub, path, kwargs) -> None:
         items = self.code_items(sub, path, "Disability")
-        kwargs["disabilities"] = kwargs.get("disabilities", ()) + tuple(i.code for i in items)
-        kwargs["disability_items"] = kwargs.get("disability_items", ()) + items
+        kwargs.setdefault("disabilities", []).extend(i.code for i in items)
+        kwargs.setdefault("disability_items", []).extend(items)
         kwargs["source"].setdefault("Disabilities", (None, sub.sourceline))
         if items:
             kwargs["source"].setdefault("Disability", items[0].source["Disability"])
 
-    def _group(self, cls, table, key, groups=None):
-        """A handler that reads a repeatable group into `kwargs[key]`, skipping empty ones."""
+    def _group(self, cls, table, key, groups=None, lists=()):
+        """A handler that reads a repeatable group into `kwargs[key]`, skipping empty ones;
+        `lists` are the keys its own `groups` handlers fill."""
         def handler(sub, path, kwargs):
             if _has_elements(sub):
                 values = self.values(sub, path, table, groups)
+                if lists:
+                    _as_tuples(values, lists)
                 kwargs.setdefault(key, []).append(cls(path=path, line=sub.sourceline, **values))
         return handler
 
     def episode(self, el, path, kwargs_of_child) -> None:
         if not _has_elements(el):
             return  # an empty <CINdetails/> is no episode (rules README)
-        kwargs = self.values(el, path, EPISODE, self._episode_groups)
-        for _name, _cls, _table, key in EPISODE_GROUPS:
-            if key in kwargs:
-                kwargs[key] = tuple(kwargs[key])
+        kwargs = _as_tuples(self.values(el, path, EPISODE, self._episode_groups),
+                            tuple(key for _name, _cls, _table, key in EPISODE_GROUPS))
         episode = model.Episode(path=path, line=el.sourceline, **kwargs)
         kwargs_of_child.setdefault("episodes", []).append(episode)
 
     def _factors(self, sub, path, kwargs) -> None:
         items = self.code_items(sub, path, "AssessmentFactors")
-        kwargs["factors"] = kwargs.get("factors", ()) + tuple(i.code for i in items)
-        kwargs["factor_items"] = kwargs.get("factor_items", ()) + items
+        kwargs.setdefault("factors", []).extend(i.code for i in items)
+        kwargs.setdefault("factor_items", []).extend(items)
         kwargs["source"].setdefault("FactorsIdentifiedAtAssessment", (None, sub.sourceline))
         if items:
             kwargs["source"].setdefault("AssessmentFactors", items[0].source["AssessmentFactors"])
@@ -329,8 +344,8 @@ class _GroupReader:
             reviews.append(model.Review(date=value, path=review_path, line=review.sourceline,
                                         source={"CPPreviewDate": (text, review.sourceline)}))
         group = model.ReviewsGroup(reviews=tuple(reviews), path=path, line=sub.sourceline)
-        kwargs["reviews"] = kwargs.get("reviews", ()) + group.reviews
-        kwargs["review_groups"] = kwargs.get("review_groups", ()) + (group,)
+        kwargs.setdefault("reviews", []).extend(group.reviews)
+        kwargs.setdefault("review_groups", []).append(group)
 
 
 def _refuse_hostile_prolog(path: str) -> str:
@@ -441,7 +456,7 @@ class ReturnReader:
         if root_name != "Message":
             raise ReturnError(self.path, f"the root element is <{root_name}>, not <Message>: "
                               "this is not a CIN census return", 1)
-        events = _stream(self.path)
+        events = _stream(self.path, self.header_notices)
         try:
             for el, parent, is_header in events:
                 if is_header:
@@ -486,7 +501,7 @@ class ReturnReader:
         """Children are checked as they stream, with the header's ReferenceDate. When the first
         <Child> comes before any <Header>, look ahead for a header after <Children> in a quick
         second pass (only such files pay for it)."""
-        events = _stream(self.path)
+        events = _stream(self.path, [])  # strays are noticed by the main pass
         for el, parent, is_header in events:
             if is_header:
                 self.header = _GroupReader().header(el)
@@ -511,14 +526,19 @@ class ReturnReader:
 
 
 class _stream:
-    """(element, parent, is_header) for each root-level <Header> and each <Child>, as parsed.
+    """(element, parent, is_header) for the <Header> directly under <Message> and for each
+    child, as parsed: a <Child> of a <Children> directly under <Message> (xml-structure.md).
 
-    `root` is the document's root once the stream is exhausted.
+    A <Child> or <Header> anywhere else is no child and no header. Inside a child or the
+    header, the reader of that part notices it (S01) and ignores it; one directly under
+    <Message> (children written without their <Children>) is noticed and freed here, so that
+    memory stays flat. `root` is the document's root once the stream is exhausted.
     """
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, notices: list[Structural]):
         self._events = etree.iterparse(path, events=("end",), tag=("{*}Header", "{*}Child"),
                                        **_SECURE)
+        self._notices = notices
 
     @property
     def root(self):
@@ -527,19 +547,25 @@ class _stream:
     def __iter__(self):
         for _event, el in self._events:
             parent = el.getparent()
-            if _local(el.tag) != "Header":
+            if parent is None:
+                continue  # the root, which is <Message>
+            at_top = parent.getparent() is None
+            if _local(el.tag) == "Header":
+                if at_top:
+                    yield el, parent, True
+            elif at_top:
+                self._notices.append(Structural("S01", "Message", "Child", None, el.sourceline))
+                parent.remove(el)
+            elif _local(parent.tag) == "Children" and parent.getparent().getparent() is None:
                 yield el, parent, False
-            elif parent is not None and parent.getparent() is None:
-                yield el, parent, True
 
 
 def _release(el, parent, notices: list[Structural]) -> None:
-    """Free a finished child and whatever came before it, noting stray elements on the way."""
+    """Free a finished child and whatever came before it in <Children>, noting each stray
+    element there once (comments and processing instructions go silently)."""
     el.clear(keep_tail=True)
-    if parent is None:
-        return
-    while (previous := el.getprevious()) is not None:
-        if isinstance(previous.tag, str) and _local(previous.tag) != "Child":
-            notices.append(Structural("S01", "Children", _local(previous.tag), None,
-                                      previous.sourceline))
+    while (first := parent[0]) is not el:
+        if isinstance(first.tag, str) and _local(first.tag) != "Child":
+            notices.append(Structural("S01", "Children", _local(first.tag), None,
+                                      first.sourceline))
         del parent[0]

@@ -13,6 +13,7 @@ from datetime import date
 from functools import lru_cache
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE_LENGTH = len("CCYY-MM-DD")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _TRUE = frozenset({"true", "1"})
 _FALSE = frozenset({"false", "0"})
@@ -26,10 +27,17 @@ def clean(text: str | None) -> str | None:
     return text or None
 
 
-@lru_cache(maxsize=65536)  # returns repeat the same few thousand dates many times
 def parse_date(text: str | None) -> date | None:
     """A valid date, or None: '2025-03-31' reads, '31/03/2025', '2025-3-31', '2025-02-30' do not."""
-    if text is None or not _DATE.fullmatch(text):
+    if text is None or len(text) != _DATE_LENGTH:
+        return None  # not cached: a junk text of any size must not outlive its element
+    return _parse_date_text(text)
+
+
+@lru_cache(maxsize=65536)  # returns repeat the same few thousand dates many times
+def _parse_date_text(text: str) -> date | None:
+    """`parse_date` for a 10-character text: the cache holds at most 65,536 short keys."""
+    if not _DATE.fullmatch(text):
         return None
     try:
         return date(int(text[0:4]), int(text[5:7]), int(text[8:10]))

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Iterable
 
 from ..model import Child, starting_within_others
-from .base import Context, Finding, Place, at, at_each, found
+from .base import OTHERS_SHOWN, Context, Finding, Place, and_more, at, at_each, found
 
 # 18A and 19A left the codeset in 2024-25 but 8897Q accepts them: 8945Q and 8950Q query them.
 LEGACY_FACTORS = frozenset({"18A", "19A"})
@@ -92,14 +92,16 @@ def assessment_starts_during_another(child: Child, ctx: Context) -> Iterable[Fin
     """8863Q: an assessment starts on or between the start and end of another of its episode.
 
     An open assessment lasts to ReferenceDate; identical assessments fire on each other (O4).
-    One issue per assessment that starts inside others, listing them.
+    One issue per assessment that starts inside others, listing them (at most OTHERS_SHOWN).
     Passes: A{2024-06-03, 2024-07-15} and A{2024-07-16, 2024-08-01}.
     Fails: A{2024-06-03, 2024-07-15} and A{2024-07-15, 2024-08-01} (the second fires).
     """
     for episode in child.episodes:
-        for x, ys in starting_within_others(episode.assessments, ctx.reference_date):
+        for x, ys, total in starting_within_others(episode.assessments, ctx.reference_date,
+                                                   OTHERS_SHOWN):
             yield Finding(at(x, "AssessmentActualStartDate")
-                          + at_each(ys, "AssessmentActualStartDate", "AssessmentAuthorisationDate"))
+                          + at_each(ys, "AssessmentActualStartDate", "AssessmentAuthorisationDate"),
+                          detail=and_more(total - len(ys), "assessments it starts inside"))
 
 
 def closed_episode_with_open_assessment(child: Child, ctx: Context) -> Iterable[Finding]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Iterable, Mapping, Protocol
+from typing import Callable, Iterable, Iterator, Mapping, Protocol, Sequence
 
 from ..dates import CensusPeriod
 from ..model import Child, ChildRef, Header
@@ -99,6 +99,33 @@ def at_each(nodes: Iterable, *fields: str) -> tuple[Place, ...]:
 def found(node, *fields: str, detail: str | None = None) -> Finding:
     """The common case: one finding pointing at fields of one node."""
     return Finding(at(node, *fields), detail=detail)
+
+
+# How many others one issue names, and how many issues one item gets from a rule that reports
+# pairs: k items that all clash must give k lines of output, never k * k (issue 16). Returns
+# with up to this many clashing items per child are reported in full.
+OTHERS_SHOWN = 5
+
+
+def and_more(more: int, what: str = "") -> str | None:
+    """"and K more WHAT": what a list cut to OTHERS_SHOWN leaves out; None when nothing is."""
+    if more <= 0:
+        return None
+    return f"and {more} more {what}" if what else f"and {more} more"
+
+
+def first_few(items: Sequence, what: str) -> tuple[Sequence, str | None]:
+    """The first OTHERS_SHOWN of `items` to name, and "and K more WHAT" for the rest (a detail)."""
+    shown = items[:OTHERS_SHOWN]
+    return shown, and_more(len(items) - len(shown), what)
+
+
+def one_per_pair(first: tuple[Place, ...], others: Sequence[tuple[Place, ...]],
+                 more: str | None) -> Iterator[Finding]:
+    """A rule counted per ordered pair: one finding for `first` with each of `others` in turn,
+    the last one saying what was left out (`more`, from `and_more`)."""
+    for number, places in enumerate(others, start=1):
+        yield Finding(first + places, detail=more if number == len(others) else None)
 
 
 ChildCheck = Callable[[Child, Context], Iterable[Finding]]

@@ -6,6 +6,7 @@ duplicates kept (G3); the examples write them as `[MOB, HAND]`.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Iterable
 
 from ..model import Characteristics, Child
@@ -68,8 +69,8 @@ def disability_repeated(child: Child, ctx: Context) -> Iterable[Finding]:
     values = child.characteristics.disabilities
     if len(set(values)) == len(values):
         return
-    repeated = [item for item in child.characteristics.disability_items
-                if values.count(item.code) > 1]
+    counts = Counter(values)
+    repeated = [item for item in child.characteristics.disability_items if counts[item.code] > 1]
     yield Finding(at_each(repeated, "Disability"))
 
 

@@ -10,31 +10,32 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable, Iterator
 
-from ..model import Child, CINPlan, ProtectionPlan, starting_within_others
-from .base import Context, Finding, at, at_each, found
+from ..model import (Child, CINPlan, ProtectionPlan, interval, starting_within_others,
+                     until_before, within_others)
+from .base import OTHERS_SHOWN, Context, Finding, and_more, at, at_each, found, one_per_pair
 
 Plan = CINPlan | ProtectionPlan
 
 
-def _starts_during(day: date | None, plan: Plan, reference_date: date) -> bool:
-    """`day` is on or after the plan's start and before its end, or up to ReferenceDate if open.
+def _running(plan: Plan, reference_date: date) -> tuple[date, date] | None:
+    """The days a plan runs for 4003, 4016 and 4017: from its start to the day before its end,
+    or to ReferenceDate while it is open (both inclusive).
 
     The end day is excluded: a CIN plan may end on the day a CPP starts (or the reverse), and
     a CPP review held on the day a CIN plan ends is allowed (4003, 4016, 4017).
     """
-    start, end = plan.start_date, plan.end_date
-    if day is None or start is None or day < start:
-        return False
-    return day < end if end is not None else day <= reference_date
+    if plan.end_date is not None:
+        return until_before(plan.start_date, plan.end_date)
+    return interval(plan.start_date, None, reference_date)
 
 
-def _starting_during(starters: Iterable[Plan], spans: list[Plan],
-                     reference_date: date) -> Iterator[tuple[Plan, list[Plan]]]:
-    """Each plan of `starters` that starts during plans of `spans`, with those plans."""
-    for plan in starters:
-        hits = [span for span in spans if _starts_during(plan.start_date, span, reference_date)]
-        if hits:
-            yield plan, hits
+def _starting_during(starters: Iterable[Plan], spans: Iterable[Plan],
+                     reference_date: date) -> Iterator[tuple[Plan, list[Plan], int]]:
+    """Each plan of `starters` that starts while plans of `spans` run: (the plan, the first
+    OTHERS_SHOWN of those, how many there are)."""
+    return within_others([(plan, plan.start_date) for plan in starters],
+                         [(plan, _running(plan, reference_date)) for plan in spans],
+                         OTHERS_SHOWN)
 
 
 def _plans_after_death(child: Child, date_of, field: str) -> Iterable[Finding]:
@@ -79,7 +80,8 @@ def review_during_cin_plan(child: Child, ctx: Context) -> Iterable[Finding]:
     """4003: a CPP review falls on or after a closed CIN plan's start and before its end.
 
     Only plans of the review's own episode with both dates valid are used (O3); a review on
-    its own CPP's end date is allowed. One issue per review date, listing the plans.
+    its own CPP's end date is allowed. One issue per review date, listing the plans (at most
+    OTHERS_SHOWN, then how many more).
     Passes: C{2024-05-01..2024-07-01} and P{2024-04-15..2024-07-15, reviews[2024-07-01]}.
     Fails: C{2024-05-01..2024-10-01} and P{2024-04-15..2024-06-10, reviews[2024-05-01]}.
     """
@@ -87,15 +89,16 @@ def review_during_cin_plan(child: Child, ctx: Context) -> Iterable[Finding]:
         if not episode.protection_plans:
             continue
         closed = [c for c in episode.cin_plans if not c.is_open]
-        for cpp in episode.protection_plans:
-            for review in cpp.reviews:
-                if review.date is None or review.date == cpp.end_date:
-                    continue
-                hits = [c for c in closed if _starts_during(review.date, c, ctx.reference_date)]
-                if hits:
-                    yield Finding(at(review, "CPPreviewDate")
-                                  + at_each(hits, "CINPlanStartDate", "CINPlanEndDate")
-                                  + at(cpp, "CPPendDate"))
+        if not closed:
+            continue
+        reviews = [((cpp, review), review.date) for cpp in episode.protection_plans
+                   for review in cpp.reviews if review.date != cpp.end_date]
+        spans = [(plan, _running(plan, ctx.reference_date)) for plan in closed]
+        for (cpp, review), hits, total in within_others(reviews, spans, OTHERS_SHOWN):
+            yield Finding(at(review, "CPPreviewDate")
+                          + at_each(hits, "CINPlanStartDate", "CINPlanEndDate")
+                          + at(cpp, "CPPendDate"),
+                          detail=and_more(total - len(hits), "CIN plans it falls inside"))
 
 
 def several_open_cin_plans_in_episode(child: Child, ctx: Context) -> Iterable[Finding]:
@@ -175,16 +178,16 @@ def overlapping_cin_plans(child: Child, ctx: Context) -> Iterable[Finding]:
     """4014: no CIN plan of a child starts on or between another's start and end (any episode).
 
     An open plan lasts to ReferenceDate; touching plans overlap (O2) and identical plans fire
-    on each other (O4). One issue per ordered pair (X starts inside Y).
+    on each other (O4). One issue per ordered pair (X starts inside Y), for at most
+    OTHERS_SHOWN plans Y per X; the last one says how many more (rules/decisions.md).
     Passes: C{2024-05-01..2024-07-01} and C{2024-07-02, open}.
     Fails: C{2024-05-01..2024-07-01} and C{2024-07-01..2024-09-02}.
     """
     plans = [plan for episode in child.episodes for plan in episode.cin_plans]
-    if len(plans) < 2:
-        return
-    for x, ys in starting_within_others(tuple(plans), ctx.reference_date):
-        for y in ys:
-            yield Finding(at(x, "CINPlanStartDate") + at(y, "CINPlanStartDate", "CINPlanEndDate"))
+    for x, ys, total in starting_within_others(plans, ctx.reference_date, OTHERS_SHOWN):
+        yield from one_per_pair(at(x, "CINPlanStartDate"),
+                                [at(y, "CINPlanStartDate", "CINPlanEndDate") for y in ys],
+                                and_more(total - len(ys), "CIN plans it starts inside"))
 
 
 def cin_plan_before_referral(child: Child, ctx: Context) -> Iterable[Finding]:
@@ -205,30 +208,32 @@ def cin_plan_before_referral(child: Child, ctx: Context) -> Iterable[Finding]:
 def cin_plan_starts_during_protection_plan(child: Child, ctx: Context) -> Iterable[Finding]:
     """4016: no CIN plan starts while a CPP of the child runs (its end day excluded).
 
-    One issue per CIN plan, listing the CPPs it starts during.
+    One issue per CIN plan, listing the CPPs it starts during (at most OTHERS_SHOWN).
     With P{2024-06-03..2024-09-02}: passes C{2024-09-02, open}, fails C{2024-09-01..2024-10-01}.
     """
     cpps = [cpp for episode in child.episodes for cpp in episode.protection_plans]
     if not cpps:
         return
     plans = (plan for episode in child.episodes for plan in episode.cin_plans)
-    for plan, hits in _starting_during(plans, cpps, ctx.reference_date):
-        yield Finding(at(plan, "CINPlanStartDate") + at_each(hits, "CPPstartDate", "CPPendDate"))
+    for plan, hits, total in _starting_during(plans, cpps, ctx.reference_date):
+        yield Finding(at(plan, "CINPlanStartDate") + at_each(hits, "CPPstartDate", "CPPendDate"),
+                      detail=and_more(total - len(hits), "child protection plans it starts during"))
 
 
 def protection_plan_starts_during_cin_plan(child: Child, ctx: Context) -> Iterable[Finding]:
     """4017: no CPP starts while a CIN plan of the child runs (its end day excluded).
 
-    One issue per CPP, listing the CIN plans it starts during.
+    One issue per CPP, listing the CIN plans it starts during (at most OTHERS_SHOWN).
     With C{2024-05-01..2024-06-03}: passes P{2024-06-03, open}, fails P{2024-06-02, open}.
     """
     plans = [plan for episode in child.episodes for plan in episode.cin_plans]
-    if not plans:
+    cpps = [cpp for episode in child.episodes for cpp in episode.protection_plans]
+    if not plans or not cpps:
         return
-    cpps = (cpp for episode in child.episodes for cpp in episode.protection_plans)
-    for cpp, hits in _starting_during(cpps, plans, ctx.reference_date):
+    for cpp, hits, total in _starting_during(cpps, plans, ctx.reference_date):
         yield Finding(at(cpp, "CPPstartDate")
-                      + at_each(hits, "CINPlanStartDate", "CINPlanEndDate"))
+                      + at_each(hits, "CINPlanStartDate", "CINPlanEndDate"),
+                      detail=and_more(total - len(hits), "CIN plans it starts during"))
 
 
 

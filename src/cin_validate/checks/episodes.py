@@ -11,8 +11,9 @@ from datetime import date, timedelta
 from typing import Iterable, Iterator, NamedTuple
 
 from ..dates import working_days_before
-from ..model import Child, Episode
-from .base import Context, Finding, Place, at, at_each, found
+from ..model import Child, Episode, until_before, within_others
+from .base import (OTHERS_SHOWN, Context, Finding, Place, and_more, at, at_each, first_few,
+                   found, one_per_pair)
 
 
 SOURCE_REQUIRED_FROM = date(2013, 4, 1)  # 8866: referrals from this day on need a source
@@ -38,11 +39,11 @@ class Dated(NamedTuple):
 
     def places(self, episode: Episode, later_than: date | None = None) -> tuple[Place, ...]:
         """Every valid date of this element in the episode (only those after `later_than`)."""
-        places: tuple[Place, ...] = ()
+        places: list[Place] = []
         for node, day in self.in_episode(episode):
             if later_than is None or day > later_than:
                 places += at(node, self.element)
-        return places
+        return tuple(places)
 
 
 class Group(NamedTuple):
@@ -86,10 +87,10 @@ PROTECTION_ON_NFA = (PROTECTION_PLANS,)  # 8832
 def activity(episode: Episode, items: Iterable[Dated | Group],
              later_than: date | None = None) -> tuple[Place, ...]:
     """Places of the episode's activity in one S6 list (dates only after `later_than`, if given)."""
-    places: tuple[Place, ...] = ()
+    places: list[Place] = []
     for item in items:
         places += item.places(episode, later_than)
-    return places
+    return tuple(places)
 
 
 def _dated_before_referral(child: Child, item: Dated) -> Iterator[Finding]:
@@ -434,47 +435,44 @@ def open_episode_not_latest(child: Child, ctx: Context) -> Iterator[Finding]:
     not_latest = [episode for episode in candidates if episode.referral_date < latest]
     if not not_latest:
         return
-    latest_places = at_each((other for other in child.episodes if other.referral_date == latest),
-                            "CINreferralDate")
+    shown, more = first_few([other for other in child.episodes if other.referral_date == latest],
+                            "episodes with the latest referral date")
+    latest_places = at_each(shown, "CINreferralDate")
     for episode in not_latest:
         yield Finding(at(episode, "CINreferralDate", "CINclosureDate", "ReferralNFA")
-                      + latest_places)
+                      + latest_places, detail=more)
 
 
 def _span(episode: Episode, reference_date: date) -> tuple[date, date] | None:
-    """The days an episode covers for 8820, as [start, end): start included, end excluded.
+    """The days an episode covers for 8820, both ends inclusive: from its referral to the day
+    before its closure date, or before ReferenceDate while it is an open further-action one.
 
-    A closed episode runs to its closure date, an open further-action one to ReferenceDate; an
-    open episode whose flag is true or not given covers nothing.
+    An open episode whose flag is true or not given covers nothing.
     """
-    if episode.referral_date is None:
-        return None
     if episode.closure_date is not None:
-        return episode.referral_date, episode.closure_date
+        return until_before(episode.referral_date, episode.closure_date)
     if episode.is_further_action:
-        return episode.referral_date, reference_date
+        return until_before(episode.referral_date, reference_date)
     return None
 
 
 def overlapping_episodes(child: Child, ctx: Context) -> Iterator[Finding]:
     """8820: no referral may fall inside another episode of the child; one issue per ordered pair.
 
-    An episode may start on the day the previous one closed.
+    An episode may start on the day the previous one closed. At most OTHERS_SHOWN pairs per
+    episode A; the last one says how many more (rules/decisions.md).
     Passes: B{ref 2024-05-01, close 2024-07-01, RC7} and A{ref 2024-07-01, close 2024-08-01, RC7}.
     Fails: the same B and A{ref 2024-06-30, close 2024-08-01, RC7}.
     """
     episodes = child.episodes
     if len(episodes) < 2:
         return
-    spans = [_span(episode, ctx.reference_date) for episode in episodes]
-    for a_index, a in enumerate(episodes):
-        referral = a.referral_date
-        if referral is None:
-            continue
-        for b_index, b in enumerate(episodes):
-            span = spans[b_index]
-            if b_index != a_index and span is not None and span[0] <= referral < span[1]:
-                yield Finding(at(a, "CINreferralDate") + at(b, "CINreferralDate", "CINclosureDate"))
+    referrals = [(episode, episode.referral_date) for episode in episodes]
+    spans = [(episode, _span(episode, ctx.reference_date)) for episode in episodes]
+    for a, bs, total in within_others(referrals, spans, OTHERS_SHOWN):
+        more = and_more(total - len(bs), "episodes its referral date falls inside")
+        yield from one_per_pair(at(a, "CINreferralDate"),
+                                [at(b, "CINreferralDate", "CINclosureDate") for b in bs], more)
 
 
 CHILD_CHECKS = {

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..model import Child, starting_within_others
-from .base import Context, Finding, Place, at, at_each, found
+from .base import (OTHERS_SHOWN, Context, Finding, Place, and_more, at, at_each, first_few,
+                   found)
 
 
 
@@ -50,6 +51,7 @@ def plan_start_not_on_conference_day(child: Child, ctx: Context) -> Iterable[Fin
 
     The conference is an S47 one when the episode has S47 groups needing one (ICPCnotRequired
     not true); only without such groups does the CIN-level date count (open question 4).
+    One issue per plan, naming the conference dates compared (at most OTHERS_SHOWN).
     Passes: E{S{2024-05-01, 2024-05-20, false}, P{2024-05-20, —}}.
     Fails: E{CIN-level 2024-06-17, S{2024-09-02, —, false}, P{2024-06-17, —}}.
     """
@@ -59,11 +61,14 @@ def plan_start_not_on_conference_day(child: Child, ctx: Context) -> Iterable[Fin
         associated = [s47 for s47 in episode.section47s if s47.icpc_not_required is not True]
         conference_days = ({s47.icpc_date for s47 in associated} if associated
                            else {episode.initial_cpc_date})
+        compared = more = None  # the same for every plan of the episode: built once
         for plan in episode.protection_plans:
             if plan.start_date in ctx.period and plan.start_date not in conference_days:
-                compared = (at_each(associated, "DateOfInitialCPC") if associated
-                            else at(episode, "DateOfInitialCPC"))
-                yield Finding(at(plan, "CPPstartDate") + compared)
+                if compared is None:
+                    shown, more = first_few(associated, "Section 47 conference dates")
+                    compared = (at_each(shown, "DateOfInitialCPC") if associated
+                                else at(episode, "DateOfInitialCPC"))
+                yield Finding(at(plan, "CPPstartDate") + compared, detail=more)
 
 
 def start_missing_or_after_reference_date(child: Child, ctx: Context) -> Iterable[Finding]:
@@ -210,13 +215,15 @@ def starts_during_another(child: Child, ctx: Context) -> Iterable[Finding]:
     """8940: a plan starts on or between another plan's start and end, across episodes.
 
     An open plan lasts until ReferenceDate; touching counts (open question 9). One issue per
-    plan that starts inside others, naming each of them.
+    plan that starts inside others, naming them (at most OTHERS_SHOWN).
     Passes: P{2024-05-01, 2024-06-03}, P{2024-06-04, —}.
     Fails: P{2024-05-01, 2024-06-03}, P{2024-06-03, —} (the second is flagged).
     """
     plans = [plan for episode in child.episodes for plan in episode.protection_plans]
-    for plan, others in starting_within_others(plans, ctx.reference_date):
-        yield Finding(at(plan, "CPPstartDate") + at_each(others, "CPPstartDate", "CPPendDate"))
+    for plan, others, total in starting_within_others(plans, ctx.reference_date, OTHERS_SHOWN):
+        yield Finding(at(plan, "CPPstartDate") + at_each(others, "CPPstartDate", "CPPendDate"),
+                      detail=and_more(total - len(others),
+                                      "child protection plans it starts inside"))
 
 
 

@@ -9,11 +9,9 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..model import Child, ChildRef
-from .base import Context, Finding, Others, Place
+from .base import OTHERS_SHOWN, Context, Finding, Others, Place
 from .characteristics import NO_DISABILITY, recorded_disabilities
 
-# How many other children a duplicate issue names, so k duplicates never print k * k names.
-_OTHERS_SHOWN = 5
 _UNKNOWN_SEX = "U"
 # 2886Q: fire above 2%, computed in integers (50 x M > N).
 _NO_SEX_LIMIT = 50
@@ -61,8 +59,8 @@ class _SharedIdentifier:
 
     def others(self, ref: ChildRef, holders: list) -> Others:
         # Only the first few holders are looked at: k holders cost O(k), not O(k * k).
-        named = tuple(other for other, _ in holders[:_OTHERS_SHOWN + 1]
-                      if other is not ref)[:_OTHERS_SHOWN]
+        named = tuple(other for other, _ in holders[:OTHERS_SHOWN + 1]
+                      if other is not ref)[:OTHERS_SHOWN]
         return Others(named, more=len(holders) - 1 - len(named), by_position=self.by_position)
 
 

@@ -14,7 +14,7 @@ from typing import Iterable
 
 from ..dates import is_weekend
 from ..model import Child, Section47, starting_within_others
-from .base import Context, Finding, at, at_each, found
+from .base import OTHERS_SHOWN, Context, Finding, and_more, at, at_each, first_few, found
 
 # 8675Q's N in "ReferenceDate minus N working days" (group 4 P4)
 CONFERENCE_DUE_WORKING_DAYS = 15
@@ -32,17 +32,22 @@ def conference_recorded_at_both_levels(child: Child, ctx: Context) -> Iterable[F
     """2884: an S47 conference date equals a CIN-level conference date of the same child.
 
     Child-wide: the CIN-level date may sit in any episode of the same <Child> (open question 3).
+    One issue per S47 group, naming the episodes (at most OTHERS_SHOWN).
     Passes: E{CIN-level 2024-05-20, S{2024-10-07, 2024-10-25, false}}.
     Fails: E{CIN-level 2024-05-20, S{2024-05-01, 2024-05-20, false}}.
     """
-    transfer_ins = [episode for episode in child.episodes if episode.initial_cpc_date is not None]
+    transfer_ins: dict = {}  # CIN-level conference date -> the episodes holding it
+    for episode in child.episodes:
+        if episode.initial_cpc_date is not None:
+            transfer_ins.setdefault(episode.initial_cpc_date, []).append(episode)
     if not transfer_ins:
         return
     for _, s47 in child.section47s():
-        same_day = [episode for episode in transfer_ins
-                    if episode.initial_cpc_date == s47.icpc_date]
+        same_day = transfer_ins.get(s47.icpc_date)
         if same_day:
-            yield Finding(at_each(same_day, "DateOfInitialCPC") + at(s47, "DateOfInitialCPC"))
+            shown, more = first_few(same_day, "CIN-level conference dates on the same day")
+            yield Finding(at_each(shown, "DateOfInitialCPC") + at(s47, "DateOfInitialCPC"),
+                          detail=more)
 
 
 def start_missing_or_after_conference(child: Child, ctx: Context) -> Iterable[Finding]:
@@ -147,14 +152,18 @@ def starts_during_another(child: Child, ctx: Context) -> Iterable[Finding]:
     """8890: an S47 group starts on or between another group's start and end, same episode.
 
     The other's end is its conference, or ReferenceDate while it is open; a group closed without
-    a conference has no interval. One issue per late starter, naming every group it falls in.
+    a conference has no interval. One issue per late starter, naming the groups it falls in
+    (at most OTHERS_SHOWN).
     Passes: E{S{2024-05-01, 2024-05-20, 0}, S{2024-05-21, —, true}}.
     Fails: E{S{2024-05-01, 2024-05-20, 0}, S{2024-05-20, —, true}}.
     """
     for episode in child.episodes:
-        for s47, others in starting_within_others(episode.section47s, ctx.reference_date):
+        for s47, others, total in starting_within_others(episode.section47s, ctx.reference_date,
+                                                         OTHERS_SHOWN):
             yield Finding(at(s47, "S47ActualStartDate")
-                          + at_each(others, "S47ActualStartDate", "DateOfInitialCPC"))
+                          + at_each(others, "S47ActualStartDate", "DateOfInitialCPC"),
+                          detail=and_more(total - len(others),
+                                          "Section 47 enquiries it starts inside"))
 
 
 
