@@ -24,7 +24,7 @@ LAYERS = [
     ("parse", {"parse"}),
     ("checks", {"checks"}),
     ("year on year", {"yony"}),
-    ("report", {"report", "selection"}),
+    ("report", {"report", "issuelog", "selection"}),
     ("engine", {"engine", "synthetic"}),
     ("policy and privacy", {"policy", "privacy"}),
     ("running files", {"batch", "config"}),
