@@ -1,19 +1,9 @@
 """The command line: `cin-validate FILE`, `notes`, `rules`, `explain`, `stats`.
 
-Exit codes (documented in the README; decided in `policy`):
-  0  validated, and nothing fails the policy (`--fail-on error`, the default: no errors;
-     queries, structural notices and year-on-year queries never fail it)
-  1  validated, and something fails the policy (`--fail-on error|query|never`)
-  2  a file could not be validated (not XML, truncated, hostile, wrong root, unreadable), or
-     the command line or configuration was wrong, or the report could not be written; with
-     several files, the others are still validated and reported
-  3  an internal error in cin-validate itself (please report it): whatever a subcommand does
-     not expect ends here, in one line (`_DefaultToValidate.invoke`)
-  130, 143  interrupted by SIGINT or SIGTERM (128 + the signal, as a shell reports it): one
-     line, temporary files removed, worker processes stopped
-  141  standard output was closed by its reader (`| head`): the run stops quietly
-How each ends, in one line, is `exits`.
-With several files the exit code is the worst file's.
+Every way out is one of the README's exit codes, all defined in `policy` (which also decides
+the verdict of each file: with several files, the exit code is the worst file's); how each
+ends, in one line, is `exits`. Whatever a subcommand does not expect is exit 3, an internal
+error, in one line (`_DefaultToValidate.invoke`).
 
 `validate` reads its options in three steps, each in its own function: `_settings` (command
 line over configuration file), the validation itself (one file in-process, several through

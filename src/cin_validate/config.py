@@ -21,7 +21,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import years
+from . import policy, years
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,7 +32,7 @@ CONFIG_NAMES = ("cin-validate.toml", "pyproject.toml")
 
 # key -> (what it holds, for messages; the allowed values or None for a list of patterns)
 KEYS: dict[str, tuple[str, tuple[str, ...] | None]] = {
-    "fail-on": ("one of", ("error", "query", "never")),
+    "fail-on": ("one of", policy.FAIL_ON),
     "select": ("rule codes or prefixes", None),
     "ignore": ("rule codes or prefixes", None),
     "format": ("one of", ("terminal", "json", "github", "junit", "csv", "xlsx", "html")),

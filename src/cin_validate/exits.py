@@ -22,10 +22,7 @@ from typing import NoReturn
 import click
 
 from .output.plain import visible
-from .policy import EXIT_INTERNAL, EXIT_INVALID
-
-# Ended by a signal, the status a shell gives a command the signal killed: 128 + its number.
-EXIT_BROKEN_PIPE = 141  # SIGPIPE (13), named here as Windows has no signal.SIGPIPE
+from .policy import EXIT_BROKEN_PIPE, EXIT_INTERNAL, EXIT_INVALID, EXIT_SIGNAL
 
 
 class Terminated(BaseException):
@@ -72,7 +69,7 @@ def sigterm_raises():
 
 def stopped_by(signum: int) -> NoReturn:
     click.echo(f"cin-validate: interrupted ({signal.Signals(signum).name})", err=True)
-    sys.exit(128 + signum)
+    sys.exit(EXIT_SIGNAL + signum)
 
 
 @contextmanager

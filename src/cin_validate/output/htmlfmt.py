@@ -16,7 +16,7 @@ import html
 from datetime import datetime
 from typing import Sequence
 
-from .. import __version__, catalogue, years
+from .. import __version__, catalogue, policy, years
 from ..dates import CensusPeriod
 from ..report import Report, census_heading
 from .plain import visible
@@ -281,8 +281,7 @@ def _file_section(result, fail_on: str) -> str:
     if report is None:
         return (f'<section class="card"><h2><span class="file">{_e(result.path)}</span>'
                 f"{_verdict_badge(result.verdict)}</h2><p>{_e(result.error)}</p></section>")
-    policy_text = {"error": "Errors fail the return", "query": "Errors and queries fail the "
-                   "return", "never": "Nothing fails the return"}.get(fail_on, "")
+    policy_text = policy.FAIL_ON_POLICIES[fail_on].rule
     return (f'<section class="card"><h2><span class="file">{_e(report.file)}</span>'
             f"{_verdict_badge(result.verdict, report)}</h2>{_year_note(report)}"
             f'<div class="grid"><div>{_facts(report)}</div><div>{_cards(report)}'

@@ -225,13 +225,11 @@ def verdict_line(report: Report, fail_on: str = policy.DEFAULT_FAIL_ON) -> Text:
     failing = policy.failing(report, fail_on)
     collection = report.collection
     if not failing:
-        passed = {"error": "PASS: no errors", "query": "PASS: no errors or queries",
-                  "never": "PASS (--fail-on never)"}[fail_on]
-        line = Text(passed, style="bold green" if collection.is_verified else "bold yellow")
+        line = Text(policy.FAIL_ON_POLICIES[fail_on].passed,
+                    style="bold green" if collection.is_verified else "bold yellow")
     else:
-        kinds = sorted({issue.severity for issue in failing}, key=policy.FAIL_ON.index)
         words = {"error": "errors", "query": "queries"}
-        line = Text(f"FAIL: the return has {' and '.join(words[k] for k in kinds)}"
+        line = Text(f"FAIL: the return has {' and '.join(words[k] for k in failing)}"
                     + (" (--fail-on query)" if fail_on == "query" else ""), style="bold red")
     if collection.is_verified:
         line.append(f"  ·  rule set {collection.label()}")
