@@ -3,7 +3,8 @@
 An `IssueLog` is appended to in report order, then read as often as needed: `len()`, iteration,
 indexing. It holds at most `in_memory` issues as objects; every full chunk of that many is
 pickled to an anonymous temporary file (no name on disk, removed by the system when the file
-is closed or the process ends, however it ends: it holds child IDs and UPNs). The counts by
+is closed or the process ends, however it ends: it holds child IDs and UPNs), each issue as
+its fields (`model.pickled_by_fields`). The counts by
 severity and the tally by rule are kept as issues are appended, so a summary never reads the
 issues back.
 

@@ -14,12 +14,13 @@ from datetime import date
 from . import years
 from .checks.base import Others, Place
 from .issuelog import IssueLog, Issues
-from .model import ChildRef, Header
+from .model import ChildRef, Header, pickled_by_fields
 from .yony import Comparison
 
 SEVERITIES = ("error", "query", "notice")
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Issue:
     code: str
