@@ -42,6 +42,9 @@ REDACT_KEY_VARIABLE = "CIN_VALIDATE_REDACT_KEY"
 _PATH = click.Path(readable=False)
 _FILE = click.Path(dir_okay=False, readable=False)
 _DEBUG = "cin_validate.debug"  # in click's context `meta`, shared by every context of a run
+# The extensions that pick a format, as --help and the errors name them: ".xml (junit)".
+_EXTENSIONS_TEXT = ", ".join(extension if extension[1:] == name else f"{extension} ({name})"
+                             for extension, name in formats.EXTENSIONS.items())
 
 
 class _DefaultToValidate(click.Group):
@@ -182,8 +185,8 @@ def _validate_options(command):
                           "else the configuration file's, else terminal]"),
         click.option("--output", "-o", type=_FILE, multiple=True,
                      help="Write the report to this file, atomically, instead of standard "
-                          "output; .json .xml (junit) .csv .xlsx .html .txt pick the format. "
-                          "Repeat it for several formats from one run."),
+                          f"output; {_EXTENSIONS_TEXT} pick the format. Repeat it for several "
+                          "formats from one run."),
         click.option("--fail-on", type=click.Choice(policy.FAIL_ON), default=None,
                      help="What makes the exit code 1: errors, errors or queries, or never  "
                           "[default: error]"),
@@ -301,8 +304,10 @@ def _settings(files: tuple[str, ...], *, year, fmt, output, fail_on, select, ign
             inputs[path] = what
     targets = _targets(fmt, output, settings.get("format"))
     _check_outputs(targets, inputs)
-    if targets[0] == (None, "xlsx") and sys.stdout.isatty():
-        _fail("xlsx is a binary format: give --output FILE.xlsx", EXIT_INVALID)
+    output, fmt = targets[0]
+    if output is None and formats.BY_NAME[fmt].binary and sys.stdout.isatty():
+        _fail(f"{fmt} is a binary format: give --output FILE{formats.BY_NAME[fmt].extensions[0]}",
+              EXIT_INVALID)
     try:
         selection = resolve_selection(select or settings.get("select", ()),
                                       ignore or settings.get("ignore", ()))
@@ -341,7 +346,7 @@ def _targets(fmt: str | None, outputs: tuple[str, ...], configured: str | None):
         chosen = formats.for_output(output)
         if chosen is None:
             _fail(f"--output {output}: the extension does not say which format (use "
-                  f"{', '.join(formats.EXTENSIONS)})", EXIT_INVALID)
+                  f"{_EXTENSIONS_TEXT})", EXIT_INVALID)
         targets.append((output, chosen))
     if len({os.path.abspath(output) for output in outputs}) < len(outputs):
         _fail("the same --output file is given twice", EXIT_INVALID)
@@ -367,19 +372,24 @@ def _validate_many(run: _Run, *, jobs: int, show: bool) -> list[batch.FileResult
 
 def _write(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: bool,
            redacted: bool) -> None:
-    """Draw the results in each chosen format to the terminal, standard output or a file."""
+    """Draw the results in each chosen format to the terminal, standard output or a file, each
+    written as it is drawn."""
+    options = formats.Options(several=run.several, fail_on=run.fail_on, details=details,
+                              quiet=quiet, redacted=redacted)
     for output, fmt in run.targets:
         if fmt == "terminal" and output is None:
             with exits.standard_output():
                 _show(run, results, details=details, quiet=quiet)
             continue
-        data = formats.render(fmt, results, several=run.several, fail_on=run.fail_on,
-                              details=details, quiet=quiet, redacted=redacted)
+
+        def draw(out, fmt=fmt):
+            formats.write(fmt, out, results, options)
+
         if output is None:
-            with exits.standard_output():
-                exits.write_all(data)
+            with exits.standard_output() as out:
+                draw(out)
             continue
-        _write_file(output, data, run.inputs)
+        _write_file(output, draw, run.inputs)
 
 
 def _show(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: bool) -> None:
@@ -394,9 +404,9 @@ def _show(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: b
         terminal.render(results[0].report, console, details=details, fail_on=run.fail_on)
 
 
-def _write_file(output: str, data: bytes, inputs: dict[str, str]) -> None:
+def _write_file(output: str, draw, inputs: dict[str, str]) -> None:
     try:
-        write_output(output, data, protect=inputs)
+        write_output(output, draw, protect=inputs)
     except OutputError as error:
         _fail(str(error), EXIT_INVALID)
 
@@ -534,7 +544,7 @@ def stats(file: str, fmt: str, output: str | None, year: str | None) -> None:
     text = (json.dumps(measures.to_dict(), ensure_ascii=False, indent=2) + "\n" if fmt == "json"
             else terminal.render_stats_text(measures))
     if output:
-        _write_file(output, text.encode("utf-8"), inputs)
+        _write_file(output, lambda out: out.write(text.encode("utf-8")), inputs)
     else:
         with exits.standard_output():
             click.echo(text, nl=False)
