@@ -7,7 +7,7 @@ import pytest
 from builders import child, make_return
 from output_helpers import PROBLEMS
 
-from cin_validate import issuelog, privacy
+from cin_validate import batch, issuelog, privacy
 from cin_validate.checks.base import Place
 from cin_validate.engine import validate_file
 from cin_validate.issuelog import IssueLog
@@ -150,3 +150,14 @@ def test_the_duplicates_found_at_the_end_are_in_their_childrens_places(duplicate
     # of 8510 in the catalogue's order.
     by_child = [issue["code"] for issue in issues if issue["child_index"] == 3]
     assert "8510" in by_child[1:-1]
+
+
+def test_reports_validated_in_worker_processes_come_back_whole(monkeypatch, duplicates):
+    monkeypatch.setattr(issuelog, "IN_MEMORY", 2)  # the forked workers spill as well
+    paths = [str(PROBLEMS), str(duplicates)]
+    here = batch.validate_all(paths, jobs=1)
+    there = batch.validate_all(paths, jobs=2)
+    assert [result.report.to_dict() for result in there] == \
+        [result.report.to_dict() for result in here]
+    assert [result.report.by_rule() for result in there] == \
+        [result.report.by_rule() for result in here]

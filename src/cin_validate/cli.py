@@ -19,6 +19,7 @@ import sys
 import time
 import traceback
 from dataclasses import dataclass
+from functools import partial
 
 import click
 from rich.table import Table
@@ -304,10 +305,10 @@ def _settings(files: tuple[str, ...], *, year, fmt, output, fail_on, select, ign
             inputs[path] = what
     targets = _targets(fmt, output, settings.get("format"))
     _check_outputs(targets, inputs)
-    output, fmt = targets[0]
-    if output is None and formats.BY_NAME[fmt].binary and sys.stdout.isatty():
-        _fail(f"{fmt} is a binary format: give --output FILE{formats.BY_NAME[fmt].extensions[0]}",
-              EXIT_INVALID)
+    output, chosen = targets[0]
+    if output is None and formats.BY_NAME[chosen].binary and sys.stdout.isatty():
+        _fail(f"{chosen} is a binary format: give --output "
+              f"FILE{formats.BY_NAME[chosen].extensions[0]}", EXIT_INVALID)
     try:
         selection = resolve_selection(select or settings.get("select", ()),
                                       ignore or settings.get("ignore", ()))
@@ -381,10 +382,7 @@ def _write(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: 
             with exits.standard_output():
                 _show(run, results, details=details, quiet=quiet)
             continue
-
-        def draw(out, fmt=fmt):
-            formats.write(fmt, out, results, options)
-
+        draw = partial(formats.write, fmt, results=results, options=options)
         if output is None:
             with exits.standard_output() as out:
                 draw(out)
