@@ -14,6 +14,7 @@ from typing import Iterable, Iterator, Sequence, TextIO
 from ..issuelog import Issues
 
 _INDENT = "  "
+_ENCODER = json.JSONEncoder(ensure_ascii=False, indent=2)  # what json.dumps would make each time
 
 
 def render(out: TextIO, results: Sequence, several: bool) -> None:
@@ -37,7 +38,7 @@ def file_dict(result) -> dict:
 def _dumps(value, level: int) -> str:
     """`value` as `json.dumps(..., indent=2)` writes it `level` deep in a larger document (a
     string never holds a raw newline: JSON escapes it)."""
-    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + _INDENT * level)
+    return _ENCODER.encode(value).replace("\n", "\n" + _INDENT * level)
 
 
 def _object(value: dict, level: int) -> Iterator[str]:
