@@ -10,7 +10,8 @@ a string (never as a formula), whatever it starts with.
 Written in xlsxwriter's constant-memory mode, straight into the output stream: each row goes
 to a temporary file as soon as it is written (its strings inline, not in a shared table), so
 a workbook of any number of issues is built in flat memory. xlsxwriter's temporary files go
-in a private folder of ours, removed however the run ends (they hold child IDs and values).
+in a private folder of ours, removed when the workbook is written, or fails, or the run is
+interrupted (they hold child IDs and values).
 """
 
 from __future__ import annotations
