@@ -24,11 +24,13 @@ LAYERS = [
     ("parse", {"parse"}),
     ("checks", {"checks"}),
     ("year on year", {"yony"}),
-    ("report", {"report", "selection"}),
+    ("report", {"report", "issuelog", "selection"}),
     ("engine", {"engine", "synthetic"}),
     ("policy and privacy", {"policy", "privacy"}),
-    ("running files", {"batch", "config"}),
+    ("running files", {"batch"}),
     ("outputs", {"output"}),
+    # The settings the command line takes, read from a file: they name the output formats.
+    ("configuration", {"config"}),
     ("command line", {"cli", "exits", "__main__"}),
 ]
 

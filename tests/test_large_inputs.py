@@ -207,7 +207,7 @@ def test_memory_exhausted_in_a_check_is_exit_2_too_large(tmp_path, monkeypatch, 
 def test_memory_exhausted_while_writing_the_report_is_exit_2_too_large(tmp_path, monkeypatch):
     from cin_validate.output import formats
 
-    monkeypatch.setattr(formats, "render", _out_of_memory)
+    monkeypatch.setattr(formats, "write", _out_of_memory)
     path = tmp_path / "r.xml"
     path.write_text(make_return(child()))
     result = CliRunner().invoke(main, [str(path), "--format", "json"])

@@ -11,9 +11,11 @@ import pytest
 from output_helpers import PROBLEMS, child_ids, personal_values, problems_report, run
 
 from cin_validate import privacy
+from cin_validate.output.formats import FORMATS, REGISTRY
 from cin_validate.report import Report
 
-FORMATS = ("terminal", "json", "github", "junit", "csv", "xlsx", "html")
+# The formats that never show a personal value, even without --redact (CI logs).
+WITHOUT_PERSONAL_VALUES = [fmt.name for fmt in REGISTRY if not fmt.personal_values]
 
 
 def everything_written(path) -> str:
@@ -94,7 +96,22 @@ def test_redaction_is_one_transformation_of_the_report():
     assert report.issues[1].child.la_child_id in child_ids()  # the original is untouched
 
 
-@pytest.mark.parametrize("fmt", ["github", "junit"])
+def test_the_ci_formats_are_declared_without_personal_values():
+    assert WITHOUT_PERSONAL_VALUES == ["github", "junit"]
+
+
+@pytest.mark.parametrize("fmt", REGISTRY, ids=lambda fmt: fmt.name)
+def test_a_format_names_children_by_default_as_declared(tmp_path, fmt):
+    out = tmp_path / f"report.{fmt.name}"
+    assert run(PROBLEMS, "--format", fmt.name, "--output", out).exit_code == 1
+    text = everything_written(out)
+    with_issues = {issue.child.la_child_id for issue in problems_report().issues if issue.child}
+    assert len(with_issues) >= 8
+    named = {child_id for child_id in child_ids() if child_id in text}
+    assert named == (with_issues if fmt.child_ids else set())
+
+
+@pytest.mark.parametrize("fmt", WITHOUT_PERSONAL_VALUES)
 def test_ci_formats_never_print_upns_or_dates_of_birth_without_redact(fmt):
     result = run(PROBLEMS, "--format", fmt)
     for value in personal_values():
@@ -179,7 +196,7 @@ def test_redacted_1510_does_not_give_the_check_letter(tmp_path, wrong_check_lett
         assert "should be H" not in everything_written(out), fmt
 
 
-@pytest.mark.parametrize("fmt", ["github", "junit"])
+@pytest.mark.parametrize("fmt", WITHOUT_PERSONAL_VALUES)
 def test_ci_formats_do_not_give_the_check_letter_either(wrong_check_letter, fmt):
     result = run(wrong_check_letter, "--format", fmt, "--no-config")
     assert "1510" in result.stdout and "should be H" not in result.stdout

@@ -68,3 +68,31 @@ def test_several_files_make_one_workbook(tmp_path):
     rules = table(wb["Rules"])
     assert sum(r["Issues"] for r in rules) == 2 * len(report.issues)
     assert all(r["Files"] == 2 for r in rules if r["Issues"])
+
+
+def test_the_workbooks_temporary_files_are_removed_even_when_it_fails(tmp_path, monkeypatch):
+    """xlsxwriter's constant-memory mode writes rows to temporary files: they hold child IDs."""
+    import tempfile
+
+    from cin_validate.output import xlsxfmt
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    out = tmp_path / "report.xlsx"
+    assert run(PROBLEMS, "--output", out).exit_code == 1
+    assert book(out)["Issues"].max_row == len(problems_report().issues) + 1
+    issue_rows = xlsxfmt._issue_rows
+    in_use = []
+
+    def failing_half_way(reports):
+        rows = issue_rows(reports)
+        yield next(rows)
+        in_use.extend((tmp_path / "tmp").iterdir())
+        raise RuntimeError("failed half way")
+
+    monkeypatch.setattr(xlsxfmt, "_issue_rows", failing_half_way)
+    result = run(PROBLEMS, "--output", tmp_path / "other.xlsx")
+    assert result.exit_code == 3 and "failed half way" in result.stderr
+    assert in_use  # the folder was there, with xlsxwriter's files
+    assert list((tmp_path / "tmp").iterdir()) == []
+    assert not (tmp_path / "other.xlsx").exists()

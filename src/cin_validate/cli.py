@@ -1,19 +1,9 @@
 """The command line: `cin-validate FILE`, `notes`, `rules`, `explain`, `stats`.
 
-Exit codes (documented in the README; decided in `policy`):
-  0  validated, and nothing fails the policy (`--fail-on error`, the default: no errors;
-     queries, structural notices and year-on-year queries never fail it)
-  1  validated, and something fails the policy (`--fail-on error|query|never`)
-  2  a file could not be validated (not XML, truncated, hostile, wrong root, unreadable), or
-     the command line or configuration was wrong, or the report could not be written; with
-     several files, the others are still validated and reported
-  3  an internal error in cin-validate itself (please report it): whatever a subcommand does
-     not expect ends here, in one line (`_DefaultToValidate.invoke`)
-  130, 143  interrupted by SIGINT or SIGTERM (128 + the signal, as a shell reports it): one
-     line, temporary files removed, worker processes stopped
-  141  standard output was closed by its reader (`| head`): the run stops quietly
-How each ends, in one line, is `exits`.
-With several files the exit code is the worst file's.
+Every way out is one of the README's exit codes, all defined in `policy` (which also decides
+the verdict of each file: with several files, the exit code is the worst file's); how each
+ends, in one line, is `exits`. Whatever a subcommand does not expect is exit 3, an internal
+error, in one line (`_DefaultToValidate.invoke`).
 
 `validate` reads its options in three steps, each in its own function: `_settings` (command
 line over configuration file), the validation itself (one file in-process, several through
@@ -30,6 +20,7 @@ import sys
 import time
 import traceback
 from dataclasses import dataclass
+from functools import partial
 
 import click
 from rich.table import Table
@@ -53,6 +44,9 @@ REDACT_KEY_VARIABLE = "CIN_VALIDATE_REDACT_KEY"
 _PATH = click.Path(readable=False)
 _FILE = click.Path(dir_okay=False, readable=False)
 _DEBUG = "cin_validate.debug"  # in click's context `meta`, shared by every context of a run
+# The extensions that pick a format, as --help and the errors name them: ".xml (junit)".
+_EXTENSIONS_TEXT = ", ".join(extension if extension[1:] == name else f"{extension} ({name})"
+                             for extension, name in formats.EXTENSIONS.items())
 
 
 class _DefaultToValidate(click.Group):
@@ -193,8 +187,8 @@ def _validate_options(command):
                           "else the configuration file's, else terminal]"),
         click.option("--output", "-o", type=_FILE, multiple=True,
                      help="Write the report to this file, atomically, instead of standard "
-                          "output; .json .xml (junit) .csv .xlsx .html .txt pick the format. "
-                          "Repeat it for several formats from one run."),
+                          f"output; {_EXTENSIONS_TEXT} pick the format. Repeat it for several "
+                          "formats from one run."),
         click.option("--fail-on", type=click.Choice(policy.FAIL_ON), default=None,
                      help="What makes the exit code 1: errors, errors or queries, or never  "
                           "[default: error]"),
@@ -316,8 +310,10 @@ def _settings(files: tuple[str, ...], *, year, fmt, output, fail_on, select, ign
             inputs[path] = what
     targets = _targets(fmt, output, settings.get("format"))
     _check_outputs(targets, inputs)
-    if targets[0] == (None, "xlsx") and sys.stdout.isatty():
-        _fail("xlsx is a binary format: give --output FILE.xlsx", EXIT_INVALID)
+    output, chosen = targets[0]
+    if output is None and formats.BY_NAME[chosen].binary and sys.stdout.isatty():
+        _fail(f"{chosen} is a binary format: give --output "
+              f"FILE{formats.BY_NAME[chosen].extensions[0]}", EXIT_INVALID)
     try:
         selection = resolve_selection(select or settings.get("select", ()),
                                       ignore or settings.get("ignore", ()))
@@ -356,7 +352,7 @@ def _targets(fmt: str | None, outputs: tuple[str, ...], configured: str | None):
         chosen = formats.for_output(output)
         if chosen is None:
             _fail(f"--output {output}: the extension does not say which format (use "
-                  f"{', '.join(formats.EXTENSIONS)})", EXIT_INVALID)
+                  f"{_EXTENSIONS_TEXT})", EXIT_INVALID)
         targets.append((output, chosen))
     if len({os.path.abspath(output) for output in outputs}) < len(outputs):
         _fail("the same --output file is given twice", EXIT_INVALID)
@@ -382,19 +378,21 @@ def _validate_many(run: _Run, *, jobs: int, show: bool) -> list[batch.FileResult
 
 def _write(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: bool,
            redacted: bool) -> None:
-    """Draw the results in each chosen format to the terminal, standard output or a file."""
+    """Draw the results in each chosen format to the terminal, standard output or a file, each
+    written as it is drawn."""
+    options = formats.Options(several=run.several, fail_on=run.fail_on, details=details,
+                              quiet=quiet, redacted=redacted)
     for output, fmt in run.targets:
         if fmt == "terminal" and output is None:
             with exits.standard_output():
                 _show(run, results, details=details, quiet=quiet)
             continue
-        data = formats.render(fmt, results, several=run.several, fail_on=run.fail_on,
-                              details=details, quiet=quiet, redacted=redacted)
+        draw = partial(formats.write, fmt, results=results, options=options)
         if output is None:
-            with exits.standard_output():
-                exits.write_all(data)
+            with exits.standard_output() as out:
+                draw(out)
             continue
-        _write_file(output, data, run.inputs)
+        _write_file(output, draw, run.inputs)
 
 
 def _show(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: bool) -> None:
@@ -409,9 +407,9 @@ def _show(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: b
         terminal.render(results[0].report, console, details=details, fail_on=run.fail_on)
 
 
-def _write_file(output: str, data: bytes, inputs: dict[str, str]) -> None:
+def _write_file(output: str, draw, inputs: dict[str, str]) -> None:
     try:
-        write_output(output, data, protect=inputs)
+        write_output(output, draw, protect=inputs)
     except OutputError as error:
         _fail(str(error), EXIT_INVALID)
 
@@ -559,7 +557,7 @@ def stats(file: str, fmt: str, output: str | None, year: str | None) -> None:
     text = (json.dumps(measures.to_dict(), ensure_ascii=False, indent=2) + "\n" if fmt == "json"
             else terminal.render_stats_text(measures))
     if output:
-        _write_file(output, text.encode("utf-8"), inputs)
+        _write_file(output, lambda out: out.write(text.encode("utf-8")), inputs)
     else:
         with exits.standard_output():
             click.echo(text, nl=False)

@@ -10,7 +10,7 @@ Looked for beside the (first) validated file, then in each folder above it, the 
     fail-on = "query"               # error | query | never
     select = ["8", "1510"]          # or "8,1510"
     ignore = ["8670Q", "8675Q"]
-    format = "junit"                # terminal | json | github | junit | csv | xlsx | html
+    format = "junit"                # one of `output.formats.FORMATS`
     year = "2025-26"                # the collection year to validate against (as --year)
 """
 
@@ -22,7 +22,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import years
+from . import policy, years
+from .output.formats import FORMATS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -33,10 +34,10 @@ CONFIG_NAMES = ("cin-validate.toml", "pyproject.toml")
 
 # key -> (what it holds, for messages; the allowed values or None for a list of patterns)
 KEYS: dict[str, tuple[str, tuple[str, ...] | None]] = {
-    "fail-on": ("one of", ("error", "query", "never")),
+    "fail-on": ("one of", policy.FAIL_ON),
     "select": ("rule codes or prefixes", None),
     "ignore": ("rule codes or prefixes", None),
-    "format": ("one of", ("terminal", "json", "github", "junit", "csv", "xlsx", "html")),
+    "format": ("one of", FORMATS),
     "year": ("one of", tuple(years.held())),
 }
 

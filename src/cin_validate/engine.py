@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import gc
+import heapq
 import os
 from contextlib import contextmanager
+from itertools import chain
 from typing import Callable
 
 from . import catalogue, years, yony
 from .checks import RETURN_CHECKS, child_check_groups
 from .checks.base import Context, Finding, Place, context_for
+from .issuelog import IssueLog
 from .model import ChildRef
 from .parse import ReturnReader, Structural
 from .report import Issue, Report
@@ -85,12 +88,19 @@ def _validate(path: str | os.PathLike, *, year: str | None = None,
     `previous`, last year's measures (`yony.measure_file` or `yony.load_counts`), adds the
     year-on-year checks: this year's measures are counted in the same pass as the rules.
     Raises `yony.PreviousNotEarlier` when last year's return is not of an earlier year.
+
+    The report's order: return-level issues first (the year-on-year queries last of them), then
+    each child's in child order, each child's in the catalogue's order of rules. The children's
+    issues are put in order child by child as they stream, into an `IssueLog`; the return
+    checks' issues about a child (the duplicates, 1520 and 8510) come at the end, and are
+    merged into their children's places.
     """
     selection = selection or Selection()
     reader = ReturnReader(path, year)
-    issues: list[Issue] = []
+    children_issues = IssueLog()
     ctx: Context | None = None
     rules: dict = {}
+    order: dict[str, int] = {}
     check_groups: list = []
     return_checks: list = []
     children = episodes = 0
@@ -101,11 +111,16 @@ def _validate(path: str | os.PathLike, *, year: str | None = None,
         return Issue(code, info.severity, info.message, finding.child or child,
                      finding.places, finding.detail, finding.others)
 
+    def in_report_order(issue: Issue) -> tuple:
+        return (issue.child.index if issue.child else 0, order.get(issue.code, len(order)),
+                issue.code)
+
     def start() -> Context:
         """Once the collection year is known: its context, its rules and their checks."""
-        nonlocal rules, check_groups, return_checks
+        nonlocal rules, order, check_groups, return_checks
         started = context_for(reader.header, reader.choice.collection)
         rules = started.collection.rules
+        order = {code: position for position, code in enumerate((FIRST_NOTICE, *rules))}
         check_groups = child_check_groups(lambda code: code in rules and code in selection)
         return_checks = [(code, cls(started)) for code, cls in RETURN_CHECKS.items()
                          if code in rules and code in selection]
@@ -119,9 +134,10 @@ def _validate(path: str | os.PathLike, *, year: str | None = None,
         children += 1
         episodes += len(child.episodes)
         ref = child.ref
+        found: list[Issue] = []
         for notice in notices:
             if notice.code in selection:  # `--ignore S01` hides a structural notice
-                issues.append(_structural_issue(notice, ref))
+                found.append(_structural_issue(notice, ref))
         for applies_to, checks in check_groups:
             if applies_to is not None and not applies_to(child):
                 continue  # e.g. the CIN plan rules, for a child without a CIN plan
@@ -130,11 +146,14 @@ def _validate(path: str | os.PathLike, *, year: str | None = None,
                 # generator expression or list is built for the common empty result.
                 try:
                     for finding in check(child, ctx):
-                        issues.append(issue(code, finding, ref))
+                        found.append(issue(code, finding, ref))
                 except MemoryError:
                     raise
                 except Exception as error:
                     raise CheckFailed(code, ref) from error
+        if found:
+            found.sort(key=in_report_order)
+            children_issues.extend(found)
         for code, check in return_checks:
             try:
                 check.observe(child)
@@ -148,52 +167,57 @@ def _validate(path: str | os.PathLike, *, year: str | None = None,
             on_child(children)
 
     ctx = ctx or start()
+    return_level: list[Issue] = []
+    late: list[Issue] = []  # the return checks' issues about a child
     for code, check in return_checks:
         try:
-            issues.extend(issue(code, finding, None) for finding in check.finish())
+            for finding in check.finish():
+                made = issue(code, finding, None)
+                (return_level if made.child is None else late).append(made)
         except MemoryError:
             raise
         except Exception as error:
             raise CheckFailed(code, None) from error
-    issues.extend(_structural_issue(notice, None) for notice in reader.header_notices
-                  if notice.code in selection)
+    return_level.extend(_structural_issue(notice, None) for notice in reader.header_notices
+                        if notice.code in selection)
     if reader.choice.is_default_fallback and FIRST_NOTICE in selection:
-        issues.append(_default_year_notice(reader))
+        return_level.append(_default_year_notice(reader))
+    return_level.sort(key=in_report_order)
+    late.sort(key=in_report_order)
 
-    # Return-level issues first, then by child and the catalogue's order of rules.
-    order = {code: position for position, code in enumerate((FIRST_NOTICE, *rules))}
-    issues.sort(key=lambda i: (i.child.index if i.child else 0, order.get(i.code, len(order)),
-                               i.code))
-    fired = {i.code for i in issues}
+    fired = {code for code, *_ in children_issues.tally()} | {i.code for i in return_level + late}
     # In the order of guide section 1.9, which is the order of the rule numbers.
     notes = [info.auto_ok_note for code, info in sorted(rules.items(), key=lambda r: r[0].zfill(6))
              if info.auto_ok_note and code in fired]
+    comparison = None
+    if measures is not None:
+        notices = (children_issues.counts()["notice"]
+                   + sum(i.severity == "notice" for i in return_level + late))
+        comparison = yony.compare(measures.finish(path, ctx.header, ctx.collection, notices),
+                                  previous)
+        queries, yony_notes = _year_on_year(comparison, selection)
+        return_level += queries
+        notes += yony_notes
     checked = (tuple(code for _, checks in check_groups for code, _ in checks)
                + tuple(code for code, _ in return_checks))
-    report = Report(file=os.fspath(path), header=ctx.header, reference_date=ctx.reference_date,
-                    children=children, episodes=episodes, issues=issues,
-                    rules_checked=tuple(sorted(checked, key=order.get)), rules_total=len(rules),
-                    notes=notes, collection=ctx.collection, chosen_by=reader.choice.chosen_by)
-    if measures is not None:
-        this_year = measures.finish(path, ctx.header, ctx.collection, report.notices)
-        _add_year_on_year(report, yony.compare(this_year, previous), selection)
-    return report
+    issues = IssueLog(chain(return_level,
+                            heapq.merge(children_issues, late, key=in_report_order)))
+    return Report(file=os.fspath(path), header=ctx.header, reference_date=ctx.reference_date,
+                  children=children, episodes=episodes, issues=issues,
+                  rules_checked=tuple(sorted(checked, key=order.get)), rules_total=len(rules),
+                  notes=notes, year_on_year=comparison, collection=ctx.collection,
+                  chosen_by=reader.choice.chosen_by)
 
 
-def _add_year_on_year(report: Report, comparison: yony.Comparison, selection: Selection) -> None:
-    """Fired YonY checks become return-level queries, with their notes; `year_on_year` keeps all.
-
-    The queries go after the other return-level issues and before the children's, keeping the
-    report's order; the notes go after the DfE rules' notes, in check order. A check left out
-    by `--select`/`--ignore` adds neither.
-    """
+def _year_on_year(comparison: yony.Comparison,
+                  selection: Selection) -> tuple[list[Issue], list[str]]:
+    """Each fired YonY check is a return-level query, to go after the other return-level issues,
+    and its note, after the DfE rules' notes, in check order (`year_on_year` keeps all seven).
+    A check left out by `--select`/`--ignore` adds neither."""
     rules = catalogue.yony_rules()
     fired = [result for result in comparison.fired if result.code in selection]
     queries = [Issue(result.code, rules[result.code].severity, rules[result.code].message, None,
                      (), result.detail) for result in fired]
-    at = next((i for i, issue in enumerate(report.issues) if issue.child is not None),
-              len(report.issues))
-    report.issues[at:at] = queries
-    report.notes.extend(rules[result.code].auto_ok_note for result in fired
-                        if rules[result.code].auto_ok_note)
-    report.year_on_year = comparison
+    notes = [rules[result.code].auto_ok_note for result in fired
+             if rules[result.code].auto_ok_note]
+    return queries, notes

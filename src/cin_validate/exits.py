@@ -5,8 +5,8 @@ most one line on standard error, never a traceback that CI would read as a verdi
 - `internal_error`: a bug, exit 3 in one line (the traceback first with --debug);
 - `sigterm_raises` and `stopped_by`: SIGTERM stops a run as SIGINT does, with every cleanup
   (temporary files, worker processes), then 130 (SIGINT) or 143 (SIGTERM) in one line;
-- `standard_output` and `write_all`: a reader closing the pipe (`| head`) ends the run quietly
-  with 141, as SIGPIPE would; standard output that cannot be written (a full disk) is exit 2.
+- `standard_output`: a reader closing the pipe (`| head`) ends the run quietly with 141, as
+  SIGPIPE would; standard output that cannot be written (a full disk) is exit 2.
 """
 
 from __future__ import annotations
@@ -22,10 +22,7 @@ from typing import NoReturn
 import click
 
 from .output.plain import visible
-from .policy import EXIT_INTERNAL, EXIT_INVALID
-
-# Ended by a signal, the status a shell gives a command the signal killed: 128 + its number.
-EXIT_BROKEN_PIPE = 141  # SIGPIPE (13), named here as Windows has no signal.SIGPIPE
+from .policy import EXIT_BROKEN_PIPE, EXIT_INTERNAL, EXIT_INVALID, EXIT_SIGNAL
 
 
 class Terminated(BaseException):
@@ -72,31 +69,22 @@ def sigterm_raises():
 
 def stopped_by(signum: int) -> NoReturn:
     click.echo(f"cin-validate: interrupted ({signal.Signals(signum).name})", err=True)
-    sys.exit(128 + signum)
+    sys.exit(EXIT_SIGNAL + signum)
 
 
 @contextmanager
 def standard_output():
-    """Around writing to standard output: a closed pipe is 141, quietly; another failure 2."""
+    """Around writing to standard output, given as a binary stream to write into (after any
+    text already written to it): a closed pipe is 141, quietly; another failure 2."""
     try:
-        yield
+        sys.stdout.flush()
+        yield sys.stdout.buffer
         sys.stdout.flush()
     except OSError as error:
         _let_go_of_standard_output()
         if isinstance(error, BrokenPipeError):
             sys.exit(EXIT_BROKEN_PIPE)
         fail(f"standard output: cannot write: {error.strerror or error}", EXIT_INVALID)
-
-
-def write_all(data: bytes) -> None:
-    """All of `data` to the binary standard output. A pipe its reader closed first takes part
-    of a large write without an error, and click.echo ignores that; the next write raises."""
-    sys.stdout.flush()
-    out = sys.stdout.buffer
-    rest = memoryview(data)
-    while rest:
-        rest = rest[out.write(rest):]
-    out.flush()
 
 
 def _let_go_of_standard_output() -> None:

@@ -1,6 +1,7 @@
 """Personal data in reports: redaction, done once as a transformation of the `Report`.
 
-Two transformations, both returning a new report that every format then draws as usual:
+Two transformations, both returning a new report that every format then draws as usual; its
+issues are the original's, each transformed as it is read (`Issues.mapped`), never a copy:
 
 - `redact(report, pseudonyms)` (`--redact`): every child ID becomes a stable pseudonym and every
   value that identifies a person (UPN, former UPN, dates of birth, expected birth and death, and
@@ -116,7 +117,7 @@ class _Transform:
                                    others=self.others(issue.others))
 
     def report(self, report: Report) -> Report:
-        return dataclasses.replace(report, issues=[self.issue(issue) for issue in report.issues],
+        return dataclasses.replace(report, issues=report.issues.mapped(self.issue),
                                    notes=list(report.notes))
 
 

@@ -1,7 +1,8 @@
 """The report: one object that every output format renders from.
 
-Issues are data (code, severity, message, child, places), never printed strings. The JSON shape
-produced by `Report.to_dict` is a public contract: keys may be added, never renamed or removed.
+Issues are data (code, severity, message, child, places), never printed strings, held in an
+`IssueLog` (flat memory however many there are). The JSON shape produced by `Report.to_dict` is
+a public contract: keys may be added, never renamed or removed.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from datetime import date
 
 from . import years
 from .checks.base import Others, Place
-from .model import ChildRef, Header
+from .issuelog import IssueLog, Issues
+from .model import ChildRef, Header, pickled_by_fields
 from .yony import Comparison
 
 SEVERITIES = ("error", "query", "notice")
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Issue:
     code: str
@@ -99,7 +102,7 @@ class Report:
     reference_date: date  # the effective ReferenceDate the rules used
     children: int = 0
     episodes: int = 0
-    issues: list[Issue] = field(default_factory=list)
+    issues: Issues = field(default_factory=IssueLog)  # in report order (`engine._validate`)
     rules_checked: tuple[str, ...] = ()  # DfE codes that ran
     rules_total: int = 0  # DfE codes in the catalogue
     notes: list[str] = field(default_factory=list)  # auto-OK return-level notes, exact text
@@ -108,9 +111,13 @@ class Report:
     collection: years.Collection = field(default_factory=years.default)
     chosen_by: str = years.BY_DEFAULT
 
+    def __post_init__(self):
+        if not isinstance(self.issues, Issues):  # a list of issues, as a test may give
+            self.issues = IssueLog(self.issues)
+
     @property
     def counts(self) -> Counter:
-        return Counter(issue.severity for issue in self.issues)
+        return self.issues.counts()
 
     @property
     def errors(self) -> int:
@@ -151,15 +158,12 @@ class Report:
     def by_rule(self) -> list[tuple[str, str, str, int]]:
         """(code, severity, message, count) per rule that fired: errors, then queries, then
         notices, each in the order the rules first fired (the catalogue's order by child)."""
-        rows: dict[str, list] = {}
-        for issue in self.issues:
-            row = rows.setdefault(issue.code, [issue.code, issue.severity, issue.message, 0])
-            row[3] += 1
         rank = {severity: position for position, severity in enumerate(SEVERITIES)}
-        return sorted((tuple(row) for row in rows.values()),
-                      key=lambda row: rank.get(row[1], len(rank)))
+        return sorted(self.issues.tally(), key=lambda row: rank.get(row[1], len(rank)))
 
-    def to_dict(self) -> dict:
+    def to_dict(self, issues=None) -> dict:
+        """The JSON object; `issues` goes in its place when given (the JSON writer streams the
+        issues there), else the list of every issue's dict."""
         counts = self.counts
         return {
             "file": self.file,
@@ -174,7 +178,7 @@ class Report:
                 "notices": counts["notice"],
                 "episodes": self.episodes,
             },
-            "issues": [issue.to_dict() for issue in self.issues],
+            "issues": [issue.to_dict() for issue in self.issues] if issues is None else issues,
             "notes": list(self.notes),
             "effective_reference_date": self.reference_date.isoformat(),
             "collection": {"collection": self.header.collection, "year": self.header.year},

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Callable, Iterable, Iterator, Mapping, Protocol, Sequence
 
 from ..dates import CensusPeriod
-from ..model import Child, ChildRef, Header
+from ..model import Child, ChildRef, Header, pickled_by_fields
 from ..years import Collection
 
 
@@ -43,6 +43,7 @@ def context_for(header: Header | None, collection: Collection) -> Context:
                    codes=collection.codes)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Place:
     """One element an issue points at: where it is, and what the file said there."""
@@ -53,6 +54,7 @@ class Place:
     line: int | None  # the element's line, else the line of its group
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Others:
     """The other children an issue names ("also C2, C3 and 4 more"), kept as data rather than

@@ -13,9 +13,8 @@ start a number) is written with a leading apostrophe, as OWASP advises for CSV i
 from __future__ import annotations
 
 import csv
-import io
 import re
-from typing import Sequence
+from typing import Sequence, TextIO
 
 from ..report import Issue
 
@@ -37,9 +36,10 @@ def issue_row(issue: Issue, file: str) -> list[str]:
             values if values.strip("; ") else "", str(issue.line or ""), issue.detail_text or "", file]
 
 
-def render(results: Sequence) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+def render(out: TextIO, results: Sequence) -> None:
+    """Row by row into `out`, as the issues are read."""
+    out.write("\ufeff")
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for result in results:
         if result.report is None:
@@ -49,4 +49,3 @@ def render(results: Sequence) -> bytes:
             continue
         for issue in result.report.issues:
             writer.writerow([safe_cell(cell) for cell in issue_row(issue, result.report.file)])
-    return "\ufeff".encode("utf-8") + buffer.getvalue().encode("utf-8")

@@ -1,8 +1,8 @@
 """Writing an output file (`--output`), and what is never written over.
 
 - A regular file, new or existing, is written whole or not at all: into a temporary file
-  beside it, then renamed into place. Through a symbolic link, the file the link points to is
-  replaced, and the link stays a link (a dangling link gets its file).
+  beside it as the report is drawn, then renamed into place. Through a symbolic link, the file
+  the link points to is replaced, and the link stays a link (a dangling link gets its file).
 - Anything else that already exists (/dev/null, /dev/stdout, a FIFO, a terminal) is written
   into as it is, as a shell's `>` would: renaming a file over it would replace the device
   itself (as root, /dev/null would become a report).
@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import secrets
 import stat
-from typing import Mapping
+from typing import BinaryIO, Callable, Mapping
 
 _TEMPORARY_PREFIX = ".cin-validate-"
 
@@ -34,16 +34,17 @@ def check_output(path: str | os.PathLike, protect: Mapping[str, str] | None = No
     _refuse(path, _existing(path), protect or {})
 
 
-def write_output(path: str | os.PathLike, data: bytes, *,
+def write_output(path: str | os.PathLike, draw: Callable[[BinaryIO], None], *,
                  protect: Mapping[str, str] | None = None) -> None:
-    """Write `data` to `path`, as the module's docstring says; failures are `OutputError`."""
+    """Write to `path` what `draw(out)` writes into the binary stream `out`, as the module's
+    docstring says; failures to write are `OutputError`."""
     path = os.fspath(path)
     target = _existing(path)
     _refuse(path, target, protect or {})
     if target is not None and not stat.S_ISREG(target.st_mode):
-        _write_into(path, data)
+        _write_into(path, draw)
     else:
-        _replace(os.path.realpath(path), data, shown=path)
+        _replace(os.path.realpath(path), draw, shown=path)
 
 
 def _existing(path: str) -> os.stat_result | None:
@@ -71,16 +72,16 @@ def _writable(path: str, target: os.stat_result) -> bool:
     return os.access(path, os.W_OK) and bool(target.st_mode & 0o222)
 
 
-def _write_into(path: str, data: bytes) -> None:
+def _write_into(path: str, draw: Callable[[BinaryIO], None]) -> None:
     """Into a device or FIFO that exists: opened without creating or truncating anything."""
     try:
         with os.fdopen(os.open(path, os.O_WRONLY), "wb") as out:
-            out.write(data)
+            draw(out)
     except OSError as error:
         raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
-def _replace(path: str, data: bytes, *, shown: str) -> None:
+def _replace(path: str, draw: Callable[[BinaryIO], None], *, shown: str) -> None:
     """Into a temporary file beside `path`, then renamed over it; removed on any failure or
     interruption. `shown` is the path as the user gave it, for messages."""
     # Named before it is made (mkstemp names it only once made): an interruption at any
@@ -90,7 +91,7 @@ def _replace(path: str, data: bytes, *, shown: str) -> None:
     try:
         with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
                        "wb") as out:
-            out.write(data)
+            draw(out)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, path)

@@ -6,7 +6,8 @@ Each file's annotations start with a `::notice` (a `::warning` for provisional o
 rules) naming the collection year validated against and its status.
 Errors are `::error`, queries `::warning`, structural notices `::notice`. CI logs are widely
 readable, so only codes, messages, fields, child IDs and lines are printed: never a value as
-written, and the report is first stripped of personal values (`privacy`), even in details.
+written, and the report is drawn without personal values (its registry entry in `formats`
+says so), even in details.
 Characters that would act rather than show (controls, bidirectional overrides) are written
 as escapes (`plain.visible`); then the workflow-command rules: `%`, CR and LF in the message,
 also `:` and `,` in properties (file, title).
@@ -14,9 +15,8 @@ also `:` and `,` in properties (file, title).
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Sequence, TextIO
 
-from ..privacy import without_personal_values
 from ..report import Issue, Report
 from .plain import visible
 
@@ -58,23 +58,17 @@ def _rule_set(report: Report) -> str:
                     file=report.file, title=f"rule set {collection.year} ({collection.status})")
 
 
-def render_report(report: Report) -> str:
-    report = without_personal_values(report)
-    lines = [_rule_set(report)]
-    lines += [_command(COMMAND.get(issue.severity, "notice"), _message(issue), file=report.file,
-                       line=issue.line, title=issue.code)
-              for issue in report.issues]
-    return "".join(line + "\n" for line in lines)
-
-
-def render(results: Sequence) -> str:
-    """Every file's annotations one after the other; a file that could not be read is one error."""
-    parts = []
+def render(out: TextIO, results: Sequence) -> None:
+    """Every file's annotations one after the other, one issue at a time; a file that could not
+    be read is one error."""
     for result in results:
-        if result.report is not None:
-            parts.append(render_report(result.report))
-        else:
-            parts.append(_command("error", result.error or "could not be validated",
-                                  file=result.path, line=result.line,
-                                  title="cannot validate") + "\n")
-    return "".join(parts)
+        report = result.report
+        if report is None:
+            out.write(_command("error", result.error or "could not be validated",
+                               file=result.path, line=result.line, title="cannot validate")
+                      + "\n")
+            continue
+        out.write(_rule_set(report) + "\n")
+        for issue in report.issues:
+            out.write(_command(COMMAND.get(issue.severity, "notice"), _message(issue),
+                               file=report.file, line=issue.line, title=issue.code) + "\n")

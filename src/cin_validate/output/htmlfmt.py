@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import html
 from datetime import datetime
-from typing import Sequence
+from typing import Iterator, Sequence, TextIO
 
-from .. import __version__, catalogue, years
+from .. import __version__, catalogue, policy, years
 from ..dates import CensusPeriod
 from ..report import Report, census_heading
 from .plain import visible
@@ -198,7 +198,7 @@ def _facts(report: Report) -> str:
 def _cards(report: Report) -> str:
     cards = [("error", report.errors, "Errors"), ("query", report.queries, "Queries"),
              ("notice", report.notices, "Structural notices"),
-             ("rules", len({i.code for i in report.issues}), "Rules fired")]
+             ("rules", len(report.issues.tally()), "Rules fired")]
     parts = []
     for kind, count, label in cards:
         style = kind if count else "zero"
@@ -281,8 +281,7 @@ def _file_section(result, fail_on: str) -> str:
     if report is None:
         return (f'<section class="card"><h2><span class="file">{_e(result.path)}</span>'
                 f"{_verdict_badge(result.verdict)}</h2><p>{_e(result.error)}</p></section>")
-    policy_text = {"error": "Errors fail the return", "query": "Errors and queries fail the "
-                   "return", "never": "Nothing fails the return"}.get(fail_on, "")
+    policy_text = policy.FAIL_ON_POLICIES[fail_on].rule
     return (f'<section class="card"><h2><span class="file">{_e(report.file)}</span>'
             f"{_verdict_badge(result.verdict, report)}</h2>{_year_note(report)}"
             f'<div class="grid"><div>{_facts(report)}</div><div>{_cards(report)}'
@@ -308,65 +307,75 @@ def _overview(results: Sequence) -> str:
             "</section>")
 
 
-def _issues(results: Sequence) -> str:
-    several = len(results) > 1
+def _issue_row(issue, file: str | None) -> str:
+    """One row of the issues table; `file` for the File column of several files."""
+    child = issue.child.label if issue.child else ""
+    written = [p.value for p in issue.places]
+    values = ", ".join(f'<span>{_e("—" if v is None else v)}</span>' for v in written)
+    if not any(written):
+        values = ""
+    detail = issue.detail_text
+    message = issue.message + (f" ({detail})" if detail else "")
+    return (f'<tr data-rule="{_e(issue.code)}" data-child="{_e(child)}">'
+            + (f'<td class="mono">{_e(file)}</td>' if file is not None else "")
+            + f'<td class="code">{_e(issue.code)}</td>'
+            f'<td><span class="sev {_e(issue.severity)}">'
+            f"{_e(SEVERITY_LABEL.get(issue.severity, issue.severity))}</span></td>"
+            f'<td class="mono child">{_e(child or "(return)")}</td>'
+            f"<td class=\"fields\">{_e(', '.join(issue.fields))}</td><td class=\"mono vals\">{values}</td>"
+            f'<td class="num">{_e(issue.line or "")}</td><td class="msg">{_e(message)}</td>'
+            "</tr>")
+
+
+def _rule_options(reports: list[Report]) -> str:
+    """The rule filter's choices: each rule that fired, with its count over every file."""
     codes: dict[str, tuple[str, int]] = {}
-    rows = []
-    for result in results:
-        report = result.report
-        if report is None:
-            continue
-        for issue in report.issues:
-            severity, count = codes.get(issue.code, (issue.severity, 0))
-            codes[issue.code] = (severity, count + 1)
-            child = issue.child.label if issue.child else ""
-            written = [p.value for p in issue.places]
-            values = ", ".join(f'<span>{_e("—" if v is None else v)}</span>' for v in written)
-            if not any(written):
-                values = ""
-            detail = issue.detail_text
-            message = issue.message + (f" ({detail})" if detail else "")
-            rows.append(
-                f'<tr data-rule="{_e(issue.code)}" data-child="{_e(child)}">'
-                + (f'<td class="mono">{_e(report.file)}</td>' if several else "")
-                + f'<td class="code">{_e(issue.code)}</td>'
-                f'<td><span class="sev {_e(issue.severity)}">'
-                f"{_e(SEVERITY_LABEL.get(issue.severity, issue.severity))}</span></td>"
-                f'<td class="mono child">{_e(child or "(return)")}</td>'
-                f"<td class=\"fields\">{_e(', '.join(issue.fields))}</td><td class=\"mono vals\">{values}</td>"
-                f'<td class="num">{_e(issue.line or "")}</td><td class="msg">{_e(message)}</td>'
-                "</tr>")
+    for report in reports:
+        for code, severity, _message, count in report.issues.tally():
+            first, total = codes.get(code, (severity, 0))
+            codes[code] = (first, total + count)
     order = {code: i for i, code in enumerate([*years.all_rules(),
                                               *catalogue.structural_rules()])}
-    options = "".join(f'<option value="{_e(code)}">{_e(code)} ({_e(severity)}, {count:,})</option>'
-                      for code, (severity, count) in sorted(
-                          codes.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+    return "".join(f'<option value="{_e(code)}">{_e(code)} ({_e(severity)}, {count:,})</option>'
+                   for code, (severity, count) in sorted(
+                       codes.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+
+
+def _issues(results: Sequence) -> Iterator[str]:
+    """The issues table, a row at a time."""
+    several = len(results) > 1
+    reports = [result.report for result in results if result.report is not None]
     head = (("<th>File</th>" if several else "") + "<th>Code</th><th>Type</th><th>Child ID</th>"
             "<th>Fields</th><th>Values as written</th><th>Line</th><th>Message</th>")
+    yield ('<section class="card"><h2>Issues</h2><div class="filters">'
+           '<label>Rule <select id="rule-filter"><option value="">All rules</option>'
+           f"{_rule_options(reports)}</select></label>"
+           '<label>Child ID <input id="child-search" type="search" placeholder="Search child ID" '
+           'autocomplete="off"></label><span id="shown"></span></div>'
+           f'<div class="tablewrap"><table id="issues"><thead><tr>{head}</tr></thead><tbody>')
+    for report in reports:
+        for issue in report.issues:
+            yield _issue_row(issue, report.file if several else None)
     columns = 8 if several else 7
-    empty = (f'<tr id="no-match" hidden><td colspan="{columns}" class="empty">No issue matches '
-             "the filter.</td></tr>")
-    if not rows:
-        empty = f'<tr><td colspan="{columns}" class="empty">No issues.</td></tr>'
-    return ('<section class="card"><h2>Issues</h2><div class="filters">'
-            '<label>Rule <select id="rule-filter"><option value="">All rules</option>'
-            f"{options}</select></label>"
-            '<label>Child ID <input id="child-search" type="search" placeholder="Search child ID" '
-            'autocomplete="off"></label><span id="shown"></span></div>'
-            f'<div class="tablewrap"><table id="issues"><thead><tr>{head}</tr></thead><tbody>'
-            + "".join(rows) + empty + "</tbody></table></div></section>")
+    if any(report.issues for report in reports):
+        yield (f'<tr id="no-match" hidden><td colspan="{columns}" class="empty">No issue matches '
+               "the filter.</td></tr>")
+    else:
+        yield f'<tr><td colspan="{columns}" class="empty">No issues.</td></tr>'
+    yield "</tbody></table></div></section>"
 
 
-def render(results: Sequence, *, fail_on: str = "error", redacted: bool = False) -> str:
+def render(out: TextIO, results: Sequence, *, fail_on: str = "error",
+           redacted: bool = False) -> None:
+    """The page, written as it is drawn: the facts and charts first, then the issues table a
+    row at a time."""
     several = len(results) > 1
     title = (f"{len(results)} returns" if several
              else (results[0].report.file if results[0].report else results[0].path))
     generated = f"{datetime.now():%Y-%m-%d %H:%M}"
     privacy = (" Child IDs are pseudonyms and personal values are removed (--redact)."
                if redacted else " Contains child IDs and values as written: handle as personal data.")
-    body = (_overview(results) if several else "") + "".join(
-        _file_section(result, fail_on) for result in results) + _issues(results)
-    return (
+    out.write(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
         "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">"
@@ -375,6 +384,12 @@ def render(results: Sequence, *, fail_on: str = "error", redacted: bool = False)
         '<header class="top"><div class="brand">cin-validate</div>'
         f"<h1>{_e(census_heading(r.report for r in results))}: validation report</h1>"
         f"<p>{_e(title)} · checked offline on {generated} with cin-validate {_e(__version__)}."
-        f"{_e(privacy)}</p></header><main>{body}</main>"
-        "<footer>Generated offline by cin-validate. This page loads nothing from any network."
-        f"</footer><script>{SCRIPT}</script></body></html>\n")
+        f"{_e(privacy)}</p></header><main>")
+    if several:
+        out.write(_overview(results))
+    for result in results:
+        out.write(_file_section(result, fail_on))
+    for chunk in _issues(results):
+        out.write(chunk)
+    out.write("</main><footer>Generated offline by cin-validate. This page loads nothing from "
+              f"any network.</footer><script>{SCRIPT}</script></body></html>\n")

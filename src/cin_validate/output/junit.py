@@ -4,22 +4,28 @@ One <testsuite> per validated file; in it one <testcase> per rule checked (passe
 not fire, one <failure> listing every instance when it did) and one test case "Structure" for
 the structural notices. A file that could not be validated is a suite with one <error>.
 Like `github`, only codes, messages, fields, child IDs and lines are written: never a value
-as written, and personal values are stripped even from details (`privacy`).
+as written, and the report is drawn without personal values, even in details (its registry
+entry in `formats` says so).
+
+Written suite by suite as ElementTree would indent it: each suite's counts come from its
+report's tally; the instances of its rules are gathered in one reading of its issues, a line
+of text each, since a rule's failure lists them all together.
 """
 
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
-from typing import Sequence
+from typing import Iterator, Sequence, TextIO
+from xml.sax.saxutils import escape
 
 from .. import years
-from ..privacy import without_personal_values
 from ..report import Issue, Report
 
 STRUCTURE = "Structure"
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# As ElementTree writes an attribute's value (between double quotes).
+_IN_ATTRIBUTE = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#09;"}
 
 
 def _clean(text: str) -> str:
@@ -29,6 +35,17 @@ def _clean(text: str) -> str:
 def _short(text: str, limit: int = 110) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _tag(name: str, attributes: dict, *, empty: bool = False) -> str:
+    """A start tag (or an empty element) with every value cleaned and escaped."""
+    written = "".join(f' {key}="{escape(_clean(str(value)), _IN_ATTRIBUTE)}"'
+                      for key, value in attributes.items())
+    return f"<{name}{written} />" if empty else f"<{name}{written}>"
+
+
+def _text(text: str) -> str:
+    return escape(_clean(text))
 
 
 def _instance(issue: Issue) -> str:
@@ -47,99 +64,119 @@ def _codes_tested(report: Report) -> list[str]:
     comparison = getattr(report, "year_on_year", None)
     if comparison is not None:
         codes += [result.code for result in comparison.results]
-    fired = [issue.code for issue in report.issues if issue.severity != "notice"]
-    codes += [code for code in dict.fromkeys(fired) if code not in codes]
+    fired = [code for code, severity, _, _ in report.issues.tally() if severity != "notice"]
+    codes += [code for code in fired if code not in codes]
     return list(dict.fromkeys(codes))
 
 
-def _suite(report: Report, seconds: float, verdict: str) -> ET.Element:
-    report = without_personal_values(report)
-    by_code: dict[str, list[Issue]] = {}
-    notices: list[Issue] = []
-    for issue in report.issues:
-        if issue.severity == "notice":
-            notices.append(issue)
-        else:
-            by_code.setdefault(issue.code, []).append(issue)
-    codes = _codes_tested(report)
-    failures = len(by_code) + bool(notices)
-    collection = report.collection
-    # A verdict against provisional or preview rules says so in the name every viewer shows.
-    unverified = "" if collection.is_verified else f" [{collection.year} rules: {collection.status}]"
-    suite = ET.Element("testsuite", {
-        "name": _clean(f"cin-validate {report.file}{unverified}"), "tests": str(len(codes) + 1),
-        "failures": str(failures), "errors": "0", "skipped": "0", "time": f"{seconds:.3f}",
-        "timestamp": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-    })
-    properties = ET.SubElement(suite, "properties")
-    for name, value in (("file", report.file), ("la", report.la or ""),
-                        ("reference_date", report.header.reference_date_text or ""),
-                        ("children", report.children), ("episodes", report.episodes),
-                        ("errors", report.errors), ("queries", report.queries),
-                        ("notices", report.notices),
-                        ("rules_checked", len(report.rules_checked)),
-                        ("rules_total", report.rules_total), ("verdict", verdict),
-                        ("rule_set", collection.year), ("rule_set_status", collection.status),
-                        ("rule_set_note", collection.status_note),
-                        ("rule_set_chosen_by", report.chosen_by)):
-        ET.SubElement(properties, "property", {"name": name, "value": _clean(str(value))})
-    for code in codes:
-        info = years.lookup(code, collection)
-        module = info.module if info else ""
-        issues = by_code.get(code, [])
-        message = info.message if info else (issues[0].message if issues else code)
-        case = ET.SubElement(suite, "testcase", {
-            "classname": _clean(f"cin-validate.{module or 'rules'}".replace(" ", "_")),
-            "name": _clean(f"{code} {_short(message)}"), "file": _clean(report.file),
-            "time": "0"})
-        if issues:
-            severity = issues[0].severity
-            failure = ET.SubElement(case, "failure", {
-                "type": severity,
-                "message": _clean(f"{len(issues)} {severity}{'s' * (len(issues) != 1)}: "
-                                  f"{' '.join(message.split())}")})
-            failure.text = _clean("\n".join(_instance(issue) for issue in issues) + "\n")
-    case = ET.SubElement(suite, "testcase", {
-        "classname": f"cin-validate.{STRUCTURE}",
-        "name": f"{STRUCTURE}: elements and values as the {collection.year} return specifies",
-        "file": _clean(report.file), "time": "0"})
-    if notices:
-        failure = ET.SubElement(case, "failure", {
-            "type": "notice",
-            "message": f"{len(notices)} structural notice{'s' * (len(notices) != 1)} "
-                       "(values treated as absent by the DfE rules)"})
-        failure.text = _clean("\n".join(f"{issue.code} {issue.message}: {_instance(issue)}"
-                                         for issue in notices) + "\n")
-    return suite
+class _Suite:
+    """One validated file's test suite."""
+
+    def __init__(self, result):
+        report = self.report = result.report
+        self.result = result
+        self.tally = {code: (severity, message, count)
+                      for code, severity, message, count in report.issues.tally()}
+        self.codes = _codes_tested(report)
+        self.notices = report.notices
+
+    @property
+    def counts(self) -> dict[str, int]:
+        fired = sum(severity != "notice" for severity, _, _ in self.tally.values())
+        return {"tests": len(self.codes) + 1, "failures": fired + bool(self.notices),
+                "errors": 0}
+
+    def lines(self) -> Iterator[str]:
+        report, collection = self.report, self.report.collection
+        instances: dict[str, list[str]] = {}
+        for issue in report.issues:
+            instance = _instance(issue)
+            if issue.severity == "notice":
+                instances.setdefault(STRUCTURE, []).append(
+                    f"{issue.code} {issue.message}: {instance}")
+            else:
+                instances.setdefault(issue.code, []).append(instance)
+        # A verdict against provisional or preview rules says so in the name every viewer shows.
+        unverified = ("" if collection.is_verified
+                      else f" [{collection.year} rules: {collection.status}]")
+        counts = self.counts
+        yield "  " + _tag("testsuite", {
+            "name": f"cin-validate {report.file}{unverified}", "tests": counts["tests"],
+            "failures": counts["failures"], "errors": "0", "skipped": "0",
+            "time": f"{self.result.seconds:.3f}",
+            "timestamp": datetime.now(timezone.utc).replace(microsecond=0).isoformat()})
+        yield "    <properties>"
+        for name, value in (("file", report.file), ("la", report.la or ""),
+                            ("reference_date", report.header.reference_date_text or ""),
+                            ("children", report.children), ("episodes", report.episodes),
+                            ("errors", report.errors), ("queries", report.queries),
+                            ("notices", report.notices),
+                            ("rules_checked", len(report.rules_checked)),
+                            ("rules_total", report.rules_total), ("verdict", self.result.verdict),
+                            ("rule_set", collection.year), ("rule_set_status", collection.status),
+                            ("rule_set_note", collection.status_note),
+                            ("rule_set_chosen_by", report.chosen_by)):
+            yield "      " + _tag("property", {"name": name, "value": value}, empty=True)
+        yield "    </properties>"
+        for code in self.codes:
+            info = years.lookup(code, collection)
+            module = info.module if info else ""
+            severity, fired_message, count = self.tally.get(code, (None, code, 0))
+            message = info.message if info else fired_message
+            case = {"classname": f"cin-validate.{module or 'rules'}".replace(" ", "_"),
+                    "name": f"{code} {_short(message)}", "file": report.file, "time": "0"}
+            yield from _case(case, severity, count,
+                           f"{count} {severity}{'s' * (count != 1)}: {' '.join(message.split())}",
+                           instances.pop(code, ()))
+        notices = self.notices
+        yield from _case({"classname": f"cin-validate.{STRUCTURE}",
+                        "name": f"{STRUCTURE}: elements and values as the {collection.year} "
+                                "return specifies", "file": report.file, "time": "0"},
+                       "notice", notices,
+                       f"{notices} structural notice{'s' * (notices != 1)} (values treated as "
+                       "absent by the DfE rules)", instances.pop(STRUCTURE, ()))
+        yield "  </testsuite>"
 
 
-def _unreadable(result) -> ET.Element:
-    suite = ET.Element("testsuite", {"name": _clean(f"cin-validate {result.path}"), "tests": "1",
-                                     "failures": "0", "errors": "1", "skipped": "0",
-                                     "time": f"{result.seconds:.3f}"})
-    case = ET.SubElement(suite, "testcase", {"classname": "cin-validate",
-                                             "name": "the file can be validated",
-                                             "file": _clean(result.path), "time": "0"})
-    error = ET.SubElement(case, "error", {"type": result.verdict or "unreadable",
-                                          "message": _clean(result.error or "")})
-    error.text = _clean((result.error or "") + "\n")
-    return suite
+def _case(attributes: dict, severity: str | None, count: int, message: str,
+          instances) -> list[str]:
+    """A test case: passed when nothing fired, else one failure listing every instance."""
+    if not count:
+        return ["    " + _tag("testcase", attributes, empty=True)]
+    text = "".join(_text(instance) + "\n" for instance in instances)
+    return ["    " + _tag("testcase", attributes),
+            "      " + _tag("failure", {"type": severity, "message": message}) + text
+            + "</failure>",
+            "    </testcase>"]
 
 
-def render(results: Sequence) -> str:
-    root = ET.Element("testsuites", {"name": "cin-validate"})
+def _unreadable(result) -> list[str]:
+    return ["  " + _tag("testsuite", {"name": f"cin-validate {result.path}", "tests": "1",
+                                      "failures": "0", "errors": "1", "skipped": "0",
+                                      "time": f"{result.seconds:.3f}"}),
+            "    " + _tag("testcase", {"classname": "cin-validate",
+                                       "name": "the file can be validated",
+                                       "file": result.path, "time": "0"}),
+            "      " + _tag("error", {"type": result.verdict or "unreadable",
+                                      "message": result.error or ""})
+            + _text((result.error or "") + "\n") + "</error>",
+            "    </testcase>",
+            "  </testsuite>"]
+
+
+def render(out: TextIO, results: Sequence) -> None:
+    """The suites in the order given, each written as soon as its instances are gathered."""
+    suites = [_Suite(result) if result.report is not None else None for result in results]
     totals = {"tests": 0, "failures": 0, "errors": 0}
-    seconds = 0.0
-    for result in results:
-        suite = (_suite(result.report, result.seconds, result.verdict)
-                 if result.report is not None else _unreadable(result))
-        root.append(suite)
+    for suite in suites:
+        counts = suite.counts if suite else {"tests": 1, "failures": 0, "errors": 1}
         for key in totals:
-            totals[key] += int(suite.get(key))
-        seconds += result.seconds
-    for key, value in totals.items():
-        root.set(key, str(value))
-    root.set("time", f"{seconds:.3f}")
-    ET.indent(root, space="  ")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            + ET.tostring(root, encoding="unicode") + "\n")
+            totals[key] += counts[key]
+    seconds = sum(result.seconds for result in results)
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+              + _tag("testsuites", {"name": "cin-validate", **totals, "time": f"{seconds:.3f}"})
+              + "\n")
+    for suite, result in zip(suites, results):
+        for line in (suite.lines() if suite else _unreadable(result)):
+            out.write(line + "\n")
+    out.write("</testsuites>\n")

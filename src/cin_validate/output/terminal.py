@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+from typing import TextIO
 
 from rich import box
 from rich.console import Console
@@ -17,7 +18,7 @@ from rich.text import Text
 
 from .. import policy, years
 from ..dates import CensusPeriod
-from ..report import Report
+from ..report import Issue, Report
 from ..yony import MEASURES, Measures
 from .plain import visible
 
@@ -98,19 +99,29 @@ def _by_rule(report: Report) -> Table:
     return table
 
 
-def _details(report: Report) -> Table:
-    table = Table(title="Issues by child", box=box.SIMPLE_HEAD, title_justify="left")
-    for name in ("Child", "Code", "Fields", "Values", "Line"):
-        table.add_column(name, overflow="fold", justify="right" if name == "Line" else "left")
+def _columns(child: str, code: str, line: str, rest: str) -> str:
+    return f"{child:<12}  {code:<6}  {line:>9}  {rest}".rstrip()
+
+
+def issue_lines(issue: Issue) -> list[str]:
+    """One issue as `--details` lists it: its child, code and line, then each element it points
+    at as `Field = value` (as written; — when absent), then the check's detail."""
+    places = ", ".join(f"{place.field} = {'—' if place.value is None else place.value}"
+                       for place in issue.places)
+    detail = f"({issue.detail_text})" if issue.detail_text else ""
+    return [visible(_columns(issue.child.label if issue.child else "(return)", issue.code,
+                             f"line {issue.line}" if issue.line else "",
+                             "  ".join(part for part in (places, detail) if part)))]
+
+
+def _write_details(report: Report, console: Console) -> None:
+    """Every issue, a few lines each, written as text as the issues are read: a table would be
+    laid out whole, in memory, before its first line is shown."""
+    console.print(Text("Issues by child", style="bold"))
+    out = console.file
+    out.write(f"  {_columns('Child', 'Code', 'Line', 'Field = value as written')}\n")
     for issue in report.issues:
-        child = issue.child.label if issue.child else "(return)"
-        values = ", ".join("—" if place.value is None else place.value for place in issue.places)
-        detail = issue.detail_text
-        if detail:
-            values = f"{values}  ({detail})" if values.strip("—, ") else detail
-        table.add_row(_plain(child), issue.code, _plain(", ".join(issue.fields)),
-                      _plain(values), str(issue.line or ""))
-    return table
+        out.write("".join(f"  {line}\n" for line in issue_lines(issue)))
 
 
 def _year_on_year(report: Report) -> Table:
@@ -199,7 +210,7 @@ def render(report: Report, console: Console, *, details: bool = False,
     if report.issues:
         console.print(_by_rule(report))
         if details:
-            console.print(_details(report))
+            _write_details(report, console)
         else:
             console.print(Text("Add --details to list every issue by child (shows child IDs and "
                                "values).", style="dim"))
@@ -225,13 +236,11 @@ def verdict_line(report: Report, fail_on: str = policy.DEFAULT_FAIL_ON) -> Text:
     failing = policy.failing(report, fail_on)
     collection = report.collection
     if not failing:
-        passed = {"error": "PASS: no errors", "query": "PASS: no errors or queries",
-                  "never": "PASS (--fail-on never)"}[fail_on]
-        line = Text(passed, style="bold green" if collection.is_verified else "bold yellow")
+        line = Text(policy.FAIL_ON_POLICIES[fail_on].passed,
+                    style="bold green" if collection.is_verified else "bold yellow")
     else:
-        kinds = sorted({issue.severity for issue in failing}, key=policy.FAIL_ON.index)
         words = {"error": "errors", "query": "queries"}
-        line = Text(f"FAIL: the return has {' and '.join(words[k] for k in kinds)}"
+        line = Text(f"FAIL: the return has {' and '.join(words[k] for k in failing)}"
                     + (" (--fail-on query)" if fail_on == "query" else ""), style="bold red")
     if collection.is_verified:
         line.append(f"  ·  rule set {collection.label()}")
@@ -274,25 +283,17 @@ def render_brief(report: Report, console: Console,
     console.print(line)
 
 
-def render_text(report: Report, *, details: bool = False,
-                fail_on: str = policy.DEFAULT_FAIL_ON, quiet: bool = False) -> str:
-    """The same report as plain text, for a file."""
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=160, no_color=True, highlight=False)
-    if quiet:
-        render_brief(report, console, fail_on)
+def render_text(out: TextIO, results, *, several: bool, details: bool = False,
+                quiet: bool = False, fail_on: str = policy.DEFAULT_FAIL_ON) -> None:
+    """The terminal format as plain text into `out` (a file): one report, or several files'
+    reports (unless quiet) and the summary table."""
+    console = Console(file=out, width=160, no_color=True, highlight=False)
+    if several:
+        render_many(results, console, details=details, quiet=quiet, fail_on=fail_on)
+    elif quiet:
+        render_brief(results[0].report, console, fail_on)
     else:
-        render(report, console, details=details, fail_on=fail_on)
-    return buffer.getvalue()
-
-
-def render_many_text(results, *, details: bool = False, quiet: bool = False,
-                     fail_on: str = policy.DEFAULT_FAIL_ON) -> str:
-    """Several files as plain text: each report (unless quiet), then the summary table."""
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=160, no_color=True, highlight=False)
-    render_many(results, console, details=details, quiet=quiet, fail_on=fail_on)
-    return buffer.getvalue()
+        render(results[0].report, console, details=details, fail_on=fail_on)
 
 
 def render_many(results, console: Console, *, details: bool = False, quiet: bool = False,

@@ -6,13 +6,20 @@
 - Notes: the auto-OK return-level notes to paste into COLLECT.
 Several files make one workbook; the File column tells them apart. Every text is written as
 a string (never as a formula), whatever it starts with.
+
+Written in xlsxwriter's constant-memory mode, straight into the output stream: each row goes
+to a temporary file as soon as it is written (its strings inline, not in a shared table), so
+a workbook of any number of issues is built in flat memory. xlsxwriter's temporary files go
+in a private folder of ours, removed when the workbook is written, or fails, or the run is
+interrupted (they hold child IDs and values).
 """
 
 from __future__ import annotations
 
-import io
+import shutil
+import tempfile
 from datetime import datetime
-from typing import Sequence
+from typing import BinaryIO, Iterable, Iterator, Sequence
 
 import xlsxwriter
 
@@ -40,10 +47,11 @@ _NUMERIC = {"Line", "Issues", "Files", "Children", "Episodes", "Errors", "Querie
 
 
 class _Book:
-    def __init__(self, buffer: io.BytesIO):
-        self.book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                                 "strings_to_urls": False,
-                                                 "strings_to_numbers": False})
+    def __init__(self, out: BinaryIO, folder: str):
+        self.book = xlsxwriter.Workbook(out, {"constant_memory": True, "tmpdir": folder,
+                                              "strings_to_formulas": False,
+                                              "strings_to_urls": False,
+                                              "strings_to_numbers": False})
         self.book.set_properties({"title": "cin-validate report", "creator": "cin-validate",
                                   "comments": f"cin-validate {__version__}"})
         fmt = self.book.add_format
@@ -60,26 +68,31 @@ class _Book:
                          "unreadable": fmt({"font_color": "#B42318", "bold": True}),
                          "internal error": fmt({"font_color": "#B42318", "bold": True})}
 
-    def table(self, name: str, columns: Sequence[str], rows: list[list], *, first_row: int = 0,
-              wrap: Sequence[str] = ()) -> None:
+    def table(self, name: str, columns: Sequence[str], rows: Iterable[list], *,
+              intro: Sequence[tuple[str, object]] = (), wrap: Sequence[str] = ()) -> None:
+        """A sheet of `rows` under a header row, after the `intro` lines (text, style) above it:
+        every row is written in order, as constant-memory mode requires."""
         sheet = self.book.add_worksheet(name)
+        for row, (text, style) in enumerate(intro):
+            sheet.write_string(row, 0, text, style)
+        first_row = len(intro) + 1 if intro else 0
         for col, column in enumerate(columns):
             sheet.set_column(col, col, _WIDTHS.get(column, 14),
                              self.wrap if column in wrap else self.top)
             sheet.write_string(first_row, col, column, self.head)
-        for r, row in enumerate(rows, start=first_row + 1):
+        last = first_row
+        for last, row in enumerate(rows, start=first_row + 1):
             for col, (column, value) in enumerate(zip(columns, row)):
                 if value is None or value == "":
                     continue
                 if column in _NUMERIC and isinstance(value, int):
-                    sheet.write_number(r, col, value)
+                    sheet.write_number(last, col, value)
                 else:
                     style = self.severity.get(value) if column in ("Severity", "Verdict") else None
-                    sheet.write_string(r, col, str(value), style or (
+                    sheet.write_string(last, col, str(value), style or (
                         self.wrap if column in wrap else self.top))
         sheet.freeze_panes(first_row + 1, 0)
-        sheet.autofilter(first_row, 0, first_row + max(len(rows), 1), len(columns) - 1)
-        self.sheet = sheet
+        sheet.autofilter(first_row, 0, max(last, first_row + 1), len(columns) - 1)
 
 
 def _summary_rows(results: Sequence) -> list[list]:
@@ -127,31 +140,35 @@ def _rule_rows(results: Sequence) -> list[list]:
     return rows
 
 
-def render(results: Sequence) -> bytes:
-    buffer = io.BytesIO()
-    book = _Book(buffer)
-    validated = [r.report for r in results if r.report is not None]
-
-    book.table("Summary", SUMMARY_COLUMNS, _summary_rows(results), first_row=3,
-               wrap=("Why not validated",))
-    summary = book.sheet
-    summary.write_string(0, 0, f"cin-validate: {census_heading(validated)}", book.title)
-    errors = sum(r.errors for r in validated)
-    queries = sum(r.queries for r in validated)
-    summary.write_string(1, 0, f"{len(results)} file{'s' * (len(results) != 1)}, "
-                         f"{sum(r.children for r in validated):,} children, {errors:,} errors, "
-                         f"{queries:,} queries. Written {datetime.now():%Y-%m-%d %H:%M} by "
-                         f"cin-validate {__version__}.")
-
-    issue_rows = []
-    for report in validated:
+def _issue_rows(reports: list) -> Iterator[list]:
+    for report in reports:
         for issue in report.issues:
             row: list = issue_row(issue, report.file)
             row[6] = issue.line if issue.line else None
-            issue_rows.append(row)
-    book.table("Issues", COLUMNS, issue_rows, wrap=("Message", "Detail"))
+            yield row
+
+
+def render(out: BinaryIO, results: Sequence) -> None:
+    folder = tempfile.mkdtemp(prefix="cin-validate-xlsx-")
+    try:
+        _write_book(_Book(out, folder), results)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _write_book(book: _Book, results: Sequence) -> None:
+    validated = [r.report for r in results if r.report is not None]
+    errors = sum(r.errors for r in validated)
+    queries = sum(r.queries for r in validated)
+    counts = (f"{len(results)} file{'s' * (len(results) != 1)}, "
+              f"{sum(r.children for r in validated):,} children, {errors:,} errors, "
+              f"{queries:,} queries. Written {datetime.now():%Y-%m-%d %H:%M} by "
+              f"cin-validate {__version__}.")
+    book.table("Summary", SUMMARY_COLUMNS, _summary_rows(results),
+               intro=[(f"cin-validate: {census_heading(validated)}", book.title), (counts, None)],
+               wrap=("Why not validated",))
+    book.table("Issues", COLUMNS, _issue_rows(validated), wrap=("Message", "Detail"))
     book.table("Rules", RULE_COLUMNS, _rule_rows(results), wrap=("Message", "Auto-OK note"))
     notes = [[report.file, note] for report in validated for note in report.notes]
     book.table("Notes", ("File", "Note"), notes, wrap=("Note",))
     book.book.close()
-    return buffer.getvalue()
