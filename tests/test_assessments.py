@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from builders import assessment, child, episode, make_return
-from conftest import codes, fired
+from builders import A, assessment, child, episode, make_return, one_episode
+from conftest import codes, fired, paths, values
 
 from cin_validate import catalogue, years
 from cin_validate.checks import assessments
@@ -19,25 +19,6 @@ from cin_validate.dates import CensusPeriod
 NOTE_8670Q = ("8670Q: All records have been checked and can confirm that the data has been "
               "amended (where required). All remaining queries relate to open assessments longer "
               "than 45 working days.")
-
-
-def one_episode(*groups: str, reference_date="2025-03-31", **episode_kwargs) -> str:
-    """A return with one child C1 and one episode holding `groups`."""
-    return make_return(child(episode(*groups, **episode_kwargs), id="C1"),
-                       reference_date=reference_date)
-
-
-def A(start, auth, factors=None) -> str:
-    """The spec's A{start, auth, [factors]}; None: no <FactorsIdentifiedAtAssessment> at all."""
-    return assessment(start=start, auth=auth, factors=factors)
-
-
-def values(issue) -> list:
-    return [place.value for place in issue.places]
-
-
-def paths(issue) -> list:
-    return [place.path for place in issue.places]
 
 
 def test_group3_assessment_rules_are_registered_with_their_catalogue_entries():

@@ -2,50 +2,24 @@
 
 Each test builds a small return; the examples are the spec's, named after its notation
 C{start..end}, C{start, open}, P{start..end, reviews[...]} and E{...}, with ReferenceDate
-2025-03-31 unless a test says otherwise. A plan's "open" end is written as None.
+2025-03-31 unless a test says otherwise. A plan's "open" end is written as None. The
+referral date plays no part in these rules but 4015's, whose tests give it.
 """
 
 from __future__ import annotations
 
 import pytest
-from builders import child, cin_plan, cpp, episode, make_return
-from conftest import codes, fired
+from builders import C, P, child, cin_plan, cpp, episode, make_return, one_episode
+from conftest import codes, count, fired, paths, values
 
 from cin_validate import catalogue, years
 from cin_validate.checks import cin_plans
-
-
-def one_episode(*groups: str, reference_date="2025-03-31", dod=None, **episode_kwargs) -> str:
-    """A return with one child C1 and one episode (referred 2024-04-01) holding `groups`."""
-    episode_kwargs.setdefault("ref", "2024-04-01")
-    return make_return(child(episode(*groups, **episode_kwargs), id="C1", dod=dod),
-                       reference_date=reference_date)
 
 
 def two_episodes(first: tuple, second: tuple, dod=None) -> str:
     """Child C1 with two episodes (both referred 2024-04-01) holding the given groups."""
     return make_return(child(episode(*first, ref="2024-04-01"), episode(*second, ref="2024-04-01"),
                              id="C1", dod=dod))
-
-
-def C(start, end=None) -> str:
-    return cin_plan(start=start, end=end)
-
-
-def P(start, end=None, reviews=()) -> str:
-    return cpp(start=start, end=end, reviews=reviews)
-
-
-def values(issue) -> list:
-    return [place.value for place in issue.places]
-
-
-def paths(issue) -> list:
-    return [place.path for place in issue.places]
-
-
-def count(report, code: str) -> int:
-    return len(fired(report, code))
 
 
 def test_group3_cin_plan_rules_are_registered_with_their_catalogue_entries():

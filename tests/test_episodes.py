@@ -10,13 +10,13 @@ not_required=...)`, `P{start..end}` is `cpp(start, end)` and `C{start..end}` is
 from __future__ import annotations
 
 import pytest
-from builders import assessment, child, cin_plan, cpp, episode, make_return, s47
-from conftest import fired, where
+from builders import (NO_GROUPS, assessment, child, cin_plan, closed_rc7, cpp, episode, make_return,
+                      open_episode, s47)
+from conftest import fired, values, where
 
 from cin_validate import catalogue, years
 from cin_validate.checks import episodes as group2
 
-NO_GROUPS = ""  # episode(NO_GROUPS): an episode without any group (no default assessment)
 EMPTY_ASSESSMENTS = "<Assessments/>"
 EMPTY_S47 = "<Section47/>"
 EMPTY_CIN_PLAN = "<CINPlanDates/>"
@@ -27,12 +27,6 @@ GROUP2_CODES = {
     "8590", "8600", "8606", "8610", "8620", "8630", "8640", "8650", "8805", "8810", "8815",
     "8816", "8820", "8825Q", "8831", "8832", "8866",
 }
-
-
-
-
-def values(issue) -> list[str | None]:
-    return [place.value for place in issue.places]
 
 
 def test_all_28_rules_are_registered_in_the_episodes_module():
@@ -924,14 +918,6 @@ def test_8816_names_every_episode_holding_the_latest_date(issues):
 
 
 # -- 8820 ---------------------------------------------------------------------------------
-
-def closed_rc7(ref, close, nfa="false"):
-    return episode(NO_GROUPS, ref=ref, close=close, reason="RC7", nfa=nfa)
-
-
-def open_episode(ref, nfa="false"):
-    return episode(NO_GROUPS, ref=ref, nfa=nfa)
-
 
 @pytest.mark.parametrize("episodes, pairs", [
     # Fails: A (2nd) inside B (1st); one issue

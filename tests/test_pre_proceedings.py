@@ -8,7 +8,7 @@ Returns are 2026-27 ones (ReferenceDate 2027-03-31, Year 2027) unless a test say
 from __future__ import annotations
 
 import pytest
-from builders import child, episode, make_return, pre_proceedings
+from builders import PP, child, episode, make_return, one_episode, pre_proceedings
 from conftest import codes, fired, where
 
 from cin_validate import years
@@ -17,18 +17,12 @@ YEAR = years.get("2026-27")
 REFERENCE_DATE = YEAR.reference_date.isoformat()  # 2027-03-31
 MODULE5 = ("8995Q", "9000Q", "9005", "9006", "9007", "9008", "9009", "9010Q", "9011", "9012",
            "9013", "9015Q")
-NONE = dict.fromkeys(("start", "letter", "offer", "facilitated", "initial", "reviews", "step",
-                      "outcome", "court", "letter_cp"))
 
 
-def PP(**fields) -> str:
-    """A group holding only the given fields (the builder's names), others absent."""
-    return pre_proceedings(**{**NONE, **fields})
-
-
-def return_of(*groups: str, reference_date=REFERENCE_DATE, year="2027", **episode_kwargs) -> str:
-    return make_return(child(episode(*groups, **episode_kwargs), id="C1"),
-                       reference_date=reference_date, year=year)
+def return_of(*groups: str, reference_date=REFERENCE_DATE, year=YEAR.header_year,
+              **episode_kwargs) -> str:
+    """A 2026-27 return of one child and one episode holding `groups`."""
+    return one_episode(*groups, reference_date=reference_date, year=year, **episode_kwargs)
 
 
 @pytest.fixture

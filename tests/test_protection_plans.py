@@ -9,17 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from builders import child, cpp, episode, make_return, s47
-from conftest import fired
-
-
-def one_episode(*groups: str, dod=None, **episode_kw) -> str:
-    """A return with one child (C1) and one episode holding `groups`."""
-    return make_return(child(episode(*groups, **episode_kw), id="C1", dod=dod))
-
-
-def places(issue) -> list[tuple[str, str, str | None]]:
-    return [(place.path, place.field, place.value) for place in issue.places]
+from builders import child, cpp, episode, make_return, one_episode, s47
+from conftest import fired, places
 
 
 PLAN_1 = "CINdetails[1]/ChildProtectionPlans[1]"

@@ -9,22 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from builders import child, episode, make_return, s47
-from conftest import fired
+from builders import child, episode, make_return, one_episode, s47
+from conftest import fired, places
 
 NOTE_8675Q = ("8675Q: All records have been checked and can confirm that the data has been "
               "amended (where required). All remaining queries relate to initial child protection "
               "conferences that took place after the year end.")
-
-
-def one_episode(*groups: str, reference_date="2025-03-31", **episode_kw) -> str:
-    """A return with one child (C1) and one episode holding `groups`."""
-    return make_return(child(episode(*groups, **episode_kw), id="C1"),
-                       reference_date=reference_date)
-
-
-def places(issue) -> list[tuple[str, str, str | None]]:
-    return [(place.path, place.field, place.value) for place in issue.places]
 
 
 # --- 2884: conference recorded at both the CIN and the S47 level ---------------------------
