@@ -21,6 +21,14 @@ from cin_validate import years
 THE_YEAR = years.default()
 REFERENCE_DATE = THE_YEAR.reference_date.isoformat()
 HEADER_YEAR = THE_YEAR.header_year
+_DAY = THE_YEAR.reference_date
+# Header ReferenceDates that are no valid date, so that the rules use the year's own instead
+# (rules README, "ReferenceDate"): absent, empty, no such day, another format, no leading zero,
+# a time part.
+UNREAD_REFERENCE_DATES = [None, "", f"{_DAY.year}-02-30", _DAY.strftime("%d/%m/%Y"),
+                          f"{_DAY.year}-{_DAY.month}-{_DAY.day}", f"{REFERENCE_DATE}T00:00:00"]
+# A valid but wrong header date, a year early: every period and cut-off moves with it.
+LAST_YEARS_REFERENCE_DATE = _DAY.replace(year=_DAY.year - 1).isoformat()
 
 AUTO = object()  # "compute a sensible value", e.g. a valid, unique UPN from the child's ID
 CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
@@ -135,6 +143,11 @@ def header(reference_date=REFERENCE_DATE, la="201", year=HEADER_YEAR, collection
             + el("SourceLevel", "L") + el("LEA", la) + el("SoftwareCode", "tests")
             + el("Release", "1") + el("SerialNo", "1") + el("DateTime", "2025-04-01T09:00:00")
             + "</Source></Header>")
+
+
+def header_without_reference_date() -> str:
+    """A header holding every element but <ReferenceDate>."""
+    return header(reference_date=None)
 
 
 def make_return(*children: str, reference_date=REFERENCE_DATE, la="201", year=HEADER_YEAR,

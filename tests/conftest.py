@@ -9,10 +9,21 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # lets tests import `builders`
 
-from builders import REFERENCE_DATE, child, make_return  # noqa: E402
+from builders import (LAST_YEARS_REFERENCE_DATE, REFERENCE_DATE, child,  # noqa: E402
+                      header_without_reference_date, make_return)
 
 from cin_validate.engine import validate_file  # noqa: E402
 from cin_validate.report import Report  # noqa: E402
+
+
+# Ways a header's ReferenceDate falls back to the year's, as options of `make_return`.
+FALLBACK_HEADERS = [
+    pytest.param({"reference_date": REFERENCE_DATE[:5] + "13" + REFERENCE_DATE[7:]}, id="invalid"),
+    pytest.param({"reference_date": "/".join(reversed(LAST_YEARS_REFERENCE_DATE.split("-")))},
+                 id="not-ccyy-mm-dd"),
+    pytest.param({"reference_date": ""}, id="empty"),
+    pytest.param({"header_xml": header_without_reference_date()}, id="absent"),
+]
 
 
 @pytest.fixture
