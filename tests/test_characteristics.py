@@ -163,3 +163,37 @@ def test_8794_children_sharing_an_id_are_not_mixed(validate):
     # The implementation groups by LAchildID and fires here.
     assert issues_of(validate, "8794", child(id="C1", upn="H801200001001", disabilities=("NONE",)),
                   child(id="C1", upn="T942123424567", disabilities=("NONE",))) == []
+
+
+# -- readings of the group 1 spec, and children sharing an ID (G3) -----------------------------
+
+@pytest.mark.parametrize("nfa", ["False", " false "])
+def test_8540_false_in_any_case_and_trimmed(validate, nfa):
+    assert len(issues_of(validate, "8540", child(episode(nfa=nfa), dob="2015-01-01",
+                                         disabilities=None))) == 1
+
+
+def test_8540_no_disabilities_points_at_the_empty_container(validate):
+    issue = issues_of(validate, "8540", child(episode(nfa="0"), dob="2015-01-01",
+                                           disabilities=("",)))[0]
+    assert issue.fields == ["Disabilities", "PersonBirthDate", "ReferralNFA"]
+    assert values(issue, "Disabilities") == [None]
+
+
+def test_8540_true_and_false_episodes_point_only_at_the_false_one(validate):
+    issue = issues_of(validate, "8540", child(episode(nfa="true"), episode(nfa="0"),
+                                           dob="2015-01-01", disabilities=None))[0]
+    places = [(p.path, p.value) for p in issue.places if p.field == "ReferralNFA"]
+    assert places == [("CINdetails[2]", "0")]
+
+
+def test_8540_children_sharing_an_id_are_not_mixed(validate):
+    assert issues_of(validate, "8540",
+                  child(episode(nfa="true"), dob="2015-01-01", disabilities=None, id="C1"),
+                  child(episode(nfa="false"), dob=None, edob="2025-06-01", sex="U",
+                        disabilities=None, id="C1")) == []
+
+
+def test_8790_children_sharing_an_id_are_not_mixed(validate):
+    assert issues_of(validate, "8790", child(disabilities=("NONE",), id="C1"),
+                  child(disabilities=("MOB",), upn="T942123424567", id="C1")) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from builders import child, header, make_return
-from conftest import fired
+from conftest import fired, issues_of
 
 
 def rule_100(validate, **return_options):
@@ -59,3 +59,21 @@ def test_100_fires_for_a_return_with_no_children(validate):
 def test_100_reads_the_header_collection_details(validate):
     xml = header(reference_date="2025-03-31")
     assert len(rule_100(validate, header_xml=xml.replace("2025-03-31", "2025-04-01"))) == 1
+
+
+# -- 100: a header date written loosely, the namespace and order -------------------------------
+
+@pytest.mark.parametrize("reference_date", ["   ", "03/31/2025", "2025-03-31 00:00", "20250331"])
+def test_100_fires_for_blank_or_loosely_written_reference_date(validate, reference_date):
+    found = issues_of(validate, "100", child(), reference_date=reference_date)
+    assert len(found) == 1
+    assert found[0].child is None
+
+
+def test_100_header_namespace_and_order_do_not_matter(validate):
+    header = ("<Header><Source><SourceLevel>L</SourceLevel><LEA>201</LEA></Source>"
+              "<CollectionDetails><ReferenceDate>2025-03-31</ReferenceDate>"
+              "<Collection>CIN</Collection></CollectionDetails></Header>")
+    xml = make_return(child(), header_xml=header).replace(
+        "<Message>", '<Message xmlns="http://www.dfe.gov.uk/CIN">')
+    assert fired(validate(xml), "100") == []

@@ -604,3 +604,128 @@ def test_O5_8530Q_note_is_printed_as_the_guide_prints_it(validate):
     report = validate(make_return(child(dob=None, edob="2026-01-01", sex="U")))
     assert ("8530Q: All records have been checked and can confirm that the data has been amended "
             "(where required) and the data is now correct in all instances") in report.notes
+
+
+# -- readings and boundaries of the group 1 spec -----------------------------------------------
+
+@pytest.mark.parametrize("upn, fires_1530", [
+    ("H801200001001", False), ("T942123424567", False), ("K909123424567", False),
+    ("R420123424567", False), ("W421123424567", True), ("X943123424567", False),
+    ("B944123424567", True), ("E000200005001", True),
+])
+def test_1530_examples_have_correct_check_letters(validate, upn, fires_1530):
+    report = validate(make_return(child(upn=upn)))
+    assert len(fired(report, "1530")) == (1 if fires_1530 else 0)
+    assert fired(report, "1510") == []
+    assert fired(report, "1540") == fired(report, "1550") == []
+
+
+@pytest.mark.parametrize("dob", ["01/04/2025", "2025-4-01", "2025-04-01T00:00:00"])
+def test_8520_loosely_written_birth_date_is_absent(validate, dob):
+    report = validate(make_return(child(dob=dob)))
+    assert fired(report, "8520") == []
+    assert len(fired(report, "8525Q")) == 1  # neither date is valid
+
+
+@pytest.mark.parametrize("dod", ["01/04/2025", "2024-03-31T00:00:00"])
+def test_8545Q_and_8535Q_silent_for_a_loosely_written_death_date(validate, dod):
+    report = validate(make_return(child(dod=dod, dob=None, edob="2025-06-01", sex="U")))
+    assert fired(report, "8545Q") == fired(report, "8535Q") == []
+
+
+@pytest.mark.parametrize("dod, fires", [("2023-03-31", True), ("2023-04-01", False),
+                                        ("2024-03-31", False), ("2024-04-01", True)])
+def test_8545Q_census_year_shifts_with_a_valid_header(validate, dod, fires):
+    assert len(issues_of(validate, "8545Q", child(dod=dod), reference_date="2024-03-31")) == int(fires)
+
+
+@pytest.mark.parametrize("edob, fires", [("2025-02-28", True), ("2025-03-01", False),
+                                         ("2025-12-31", False), ("2026-01-01", True)])
+@pytest.mark.parametrize("header_date", [None, "2025-03-31T00:00:00", "2025-02-30"])
+def test_8530Q_range_falls_back_to_2025_03_31(validate, header_date, edob, fires):
+    assert len(issues_of(validate, "8530Q", child(dob=None, edob=edob, sex="U"),
+                 reference_date=header_date)) == int(fires)
+
+
+@pytest.mark.parametrize("dob, fires", [("1999-03-30", True), ("1999-03-31", False)])
+def test_8775Q_over_25_shifts_with_a_valid_header(validate, dob, fires):
+    assert len(issues_of(validate, "8775Q", child(dob=dob), reference_date="2024-03-31")) == int(fires)
+
+
+@pytest.mark.parametrize("dob, fires", [("2000-03-30", True), ("2000-03-31", False)])
+def test_8775Q_over_25_falls_back_to_2025_03_31(validate, dob, fires):
+    assert len(issues_of(validate, "8775Q", child(dob=dob), reference_date="31/03/2025")) == int(fires)
+
+
+@pytest.mark.parametrize("dob, fires", [("2019-08-31", True), ("2019-09-01", False)])
+def test_8770Q_school_age_falls_back_to_2025_03_31(validate, dob, fires):
+    xml = child(episode(nfa="0"), dob=dob, upn=None)
+    assert len(issues_of(validate, "8770Q", xml, reference_date="")) == int(fires)
+
+
+@pytest.mark.parametrize("dob, fires", [("2025-03-31", False), ("2025-04-01", True)])
+def test_8520_whitespace_only_header_falls_back(validate, dob, fires):
+    assert len(issues_of(validate, "8520", child(dob=dob), reference_date="  ")) == int(fires)
+
+
+@pytest.mark.parametrize("upn", ["", "   "])
+def test_8770Q_empty_upn_is_absent(validate, upn):
+    issue = issues_of(validate, "8770Q", child(episode(nfa="0"), dob="2019-08-31", upn=upn))
+    assert len(issue) == 1
+    assert values(issue[0], "UPN") == [None]
+
+
+@pytest.mark.parametrize("nfa", ["FALSE", " False ", " 0 "])
+def test_8770Q_false_in_any_case_and_trimmed(validate, nfa):
+    assert len(issues_of(validate, "8770Q", child(episode(nfa=nfa), dob="2010-01-01", upn=None))) == 1
+
+
+def test_8772_empty_cindetails_is_no_episode(validate):
+    assert issues_of(validate, "8772", child("<CINdetails/>", upn=None, upn_unknown="UN7")) == []
+    assert len(issues_of(validate, "8772", child("<CINdetails> <ReferralNFA/> </CINdetails>",
+                                         upn=None, upn_unknown="UN7"))) == 1
+
+
+@pytest.mark.parametrize("nfa", [" true ", "True", " 1 "])
+def test_8772_true_in_any_case_and_trimmed(validate, nfa):
+    assert issues_of(validate, "8772", child(episode(nfa=nfa), upn=None, upn_unknown="UN7")) == []
+
+
+def test_8750_sex_is_trimmed(validate):
+    assert issues_of(validate, "8750", child(dob=None, edob="2025-06-01", sex=" U ")) == []
+
+
+def test_8525Q_invalid_expected_date_with_a_date_of_birth_passes(validate):
+    assert issues_of(validate, "8525Q", child(dob="2010-01-01", edob="2025-06-01T00:00:00")) == []
+
+
+def test_8772_children_sharing_an_id_are_not_mixed(validate):
+    assert issues_of(validate, "8772",
+                  child(episode(nfa="true"), upn=None, upn_unknown="UN7", id="C1"),
+                  child(episode(nfa="false"), upn="H801200001001", id="C1")) == []
+
+
+def test_8770Q_children_sharing_an_id_are_not_mixed(validate):
+    assert issues_of(validate, "8770Q",
+                  child(episode(nfa="true"), dob="2010-01-01", upn=None, id="C1"),
+                  child(episode(nfa="false"), dob="2020-01-01", upn=None, id="C1")) == []
+
+
+def test_8775Q_children_sharing_an_id_are_not_mixed(validate):
+    assert issues_of(validate, "8775Q",
+                  child(episode(close="2024-06-14", reason="RC1"), dob="1999-06-15", id="C1"),
+                  child(episode(), dob="2010-01-01", upn="T942123424567", id="C1")) == []
+
+
+def test_issue_for_each_of_two_children_sharing_an_id_names_its_position(validate):
+    found = issues_of(validate, "4180", child(sex="X", id="C1"),
+                   child(sex="Y", upn="T942123424567", id="C1"))
+    assert [(issue.child.la_child_id, issue.child.index) for issue in found] == [("C1", 1),
+                                                                                 ("C1", 2)]
+
+
+def test_a_value_holding_an_element_is_still_absent(validate):
+    xml = child(id="C1").replace("<Sex>M</Sex>", "<Sex><X>M</X></Sex>")
+    report = validate(make_return(xml))
+    assert len(fired(report, "4180")) == 1
+    assert len(fired(report, "S06")) == 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from builders import child, make_return
-from conftest import fired, issues_of
+from conftest import fired, issues_of, values
 
 UPN = "H801200001001"
 
@@ -267,3 +267,55 @@ def test_2888Q_children_sharing_an_id_are_not_combined(validate):
     children = [child(id="C1", upn=UPN, disabilities=("MOB",)),
                 child(id="C1", upn="T942123424567", disabilities=("HAND",))]
     assert len(issues_of(validate, "2888Q", *children)) == 1
+
+
+# -- readings of the group 1 spec: absent values, trimming -------------------------------------
+
+def test_1520_whitespace_only_upns_are_not_duplicates(validate):
+    assert issues_of(validate, "1520", child(id="C1", upn="   ", upn_unknown="UN2"),
+                  child(id="C2", upn=" ", upn_unknown="UN2")) == []
+
+
+def test_8510_whitespace_only_ids_are_not_duplicates(validate):
+    report = validate(make_return(child(id="  ", upn="H801200001001"),
+                                  child(id=" ", upn="T942123424567")))
+    assert fired(report, "8510") == []
+    assert [issue.child.index for issue in fired(report, "8500")] == [1, 2]
+
+
+def test_8510_three_children_sharing_an_id_give_three_issues(validate):
+    found = issues_of(validate, "8510", child(id="C1", upn="H801200001001"),
+                   child(id="C1", upn="T942123424567"), child(id="C1", upn=None,
+                                                                upn_unknown="UN2"))
+    assert [issue.child.index for issue in found] == [1, 2, 3]
+    assert all(values(issue, "LAchildID") == ["C1"] for issue in found)
+
+
+def fifty(special: int, **options):
+    return ([child(id=f"S{n}", **options) for n in range(special)]
+            + [child(id=f"C{n}") for n in range(50 - special)])
+
+
+@pytest.mark.parametrize("sex, fires", [(" U ", True), ("u", False), ("0", False), ("M", False)])
+def test_2886Q_sex_is_trimmed_and_compared_exactly(validate, sex, fires):
+    assert len(issues_of(validate, "2886Q", *fifty(2, sex=sex))) == (1 if fires else 0)
+
+
+def test_2886Q_date_of_birth_plays_no_part(validate):
+    # Neither date: not unborn in the DfE's sense (no expected date), so counted.
+    assert len(issues_of(validate, "2886Q", *fifty(2, sex="U", dob=None))) == 1
+
+
+def test_2886Q_loosely_written_expected_date_is_absent(validate):
+    assert len(issues_of(validate, "2886Q", *fifty(2, sex="U", edob="01/06/2025"))) == 1
+
+
+def test_comment_or_pi_inside_a_value_keeps_its_text(validate):
+    xml = (child(id="C1", upn="H801200001001", disabilities=("MOB", "HAND"))
+           .replace("<LAchildID>C1", "<LAchildID><!-- id -->C1")
+           .replace("<UPN>H8012", "<UPN>H8012<!-- split -->")
+           .replace("<Sex>M", "<Sex><?producer x?>M")
+           .replace("<Disability>MOB", "<Disability><!-- first -->MOB"))
+    report = validate(make_return(xml))
+    assert {issue.code for issue in report.issues} == {"2887Q"}
+    assert [issue.detail for issue in fired(report, "2887Q")] == ["2 codes used: HAND, MOB"]
