@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from builders import child, episode, make_return
-from conftest import fired, issues_of, one_issue, values
+from builders import child, episode
+from conftest import issues_of, one_issue, values
 
 
 # -- 4220 ethnicity ------------------------------------------------------------------------

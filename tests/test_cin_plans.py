@@ -9,7 +9,7 @@ referral date plays no part in these rules but 4015's, whose tests give it.
 from __future__ import annotations
 
 import pytest
-from builders import C, P, child, cin_plan, cpp, episode, make_return, one_episode
+from builders import C, P, child, episode, make_return, one_episode
 from conftest import codes, count, fired, paths, values
 
 from cin_validate import catalogue, years

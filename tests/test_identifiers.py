@@ -642,7 +642,7 @@ def test_8545Q_census_year_shifts_with_a_valid_header(validate, dod, fires):
 @pytest.mark.parametrize("edob, fires", [("2025-02-28", True), ("2025-03-01", False),
                                          ("2025-12-31", False), ("2026-01-01", True)])
 @pytest.mark.parametrize("header_date", [None, "2025-03-31T00:00:00", "2025-02-30"])
-def test_8530Q_range_falls_back_to_2025_03_31(validate, header_date, edob, fires):
+def test_8530Q_range_falls_back_to_the_years_reference_date(validate, header_date, edob, fires):
     assert len(issues_of(validate, "8530Q", child(dob=None, edob=edob, sex="U"),
                  reference_date=header_date)) == int(fires)
 
@@ -653,12 +653,12 @@ def test_8775Q_over_25_shifts_with_a_valid_header(validate, dob, fires):
 
 
 @pytest.mark.parametrize("dob, fires", [("2000-03-30", True), ("2000-03-31", False)])
-def test_8775Q_over_25_falls_back_to_2025_03_31(validate, dob, fires):
+def test_8775Q_over_25_falls_back_to_the_years_reference_date(validate, dob, fires):
     assert len(issues_of(validate, "8775Q", child(dob=dob), reference_date="31/03/2025")) == int(fires)
 
 
 @pytest.mark.parametrize("dob, fires", [("2019-08-31", True), ("2019-09-01", False)])
-def test_8770Q_school_age_falls_back_to_2025_03_31(validate, dob, fires):
+def test_8770Q_school_age_falls_back_to_the_years_reference_date(validate, dob, fires):
     xml = child(episode(nfa="0"), dob=dob, upn=None)
     assert len(issues_of(validate, "8770Q", xml, reference_date="")) == int(fires)
 
