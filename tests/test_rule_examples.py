@@ -5,7 +5,6 @@ A case file:
 
     given = "DOD 2024-11-20"          # optional: read before each example ("With ..." in the doc)
     subject = "UPN"                   # optional: what a bare value sets
-    reference_date = "2024-03-31"     # optional: the header's; else the rule's year's
     passes = ["C{2024-11-20, open}"]  # no issue of the rule
 
     [[fails]]                         # one table per failing example
@@ -15,7 +14,8 @@ A case file:
     at = ["ChildIdentifiers PersonDeathDate", ...]    # optional: "path field" of the first one
 
 A rule is run in the year that added it (`years.all_rules()`), with that year's ReferenceDate
-and <Year> unless the case says otherwise. `pytest -k 8670Q` runs one rule's examples (and its
+and <Year>; an example needing another date says so itself (`ReferenceDate 2024-03-31, ...`), so
+that the docstring shows it too. `pytest -k 8670Q` runs one rule's examples (and its
 module's tests, whose names carry the code too).
 """
 
@@ -48,8 +48,7 @@ def xml_of(code: str, example: str) -> str:
     collection = years.get(RULES[code].year)
     facts = case(code)
     return build(example, subject=facts.get("subject"), given=facts.get("given"),
-                 reference_date=facts.get("reference_date",
-                                          collection.reference_date.isoformat()),
+                 reference_date=collection.reference_date.isoformat(),
                  header_year=collection.header_year)
 
 
@@ -137,6 +136,8 @@ def test_values_absent_empty_exact_and_default():
 
 
 def test_children_bare_values_and_the_header():
+    assert read("ReferenceDate 2024-03-31, A{…}") == make_return(
+        child(episode(A("2024-06-04", "2024-07-01")), id="C1"), reference_date="2024-03-31")
     assert read("2 × Child{ID C123} and Child{[MOB, HAND]}") == make_return(
         child(id="C123"), child(id="C123"), child(id="C3", disabilities=("MOB", "HAND")))
     assert read("` F `", subject="Sex") == make_return(child(id="C1", sex=" F "))
