@@ -577,8 +577,8 @@ def test_invalid_or_absent_header_uses_the_years_census_year(validate, header_da
     ("8863Q", (A("2024-09-02", None), A("2025-03-31", None)), True),
     ("8863Q", (A("2024-09-02", None), A("2025-04-01", None)), False),
 ])
-def test_open_items_last_to_the_years_reference_date_when_the_header_date_is_invalid(validate, code, groups,
-                                                                      fires):
+def test_open_items_last_to_the_years_date_when_the_header_date_is_invalid(validate, code, groups,
+                                                                           fires):
     report = validate(one_episode(*groups, reference_date="2025-13-01"))
     assert count(report, code) == (1 if fires else 0)
 

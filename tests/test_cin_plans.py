@@ -424,8 +424,8 @@ def test_invalid_or_absent_header_uses_the_years_census_year(validate, header_da
     ("4017", (C("2024-05-01"), P("2025-03-31")), True),
     ("4017", (C("2024-05-01"), P("2025-04-01")), False),
 ])
-def test_open_items_last_to_the_years_reference_date_when_the_header_date_is_invalid(validate, code, groups,
-                                                                      fires):
+def test_open_items_last_to_the_years_date_when_the_header_date_is_invalid(validate, code, groups,
+                                                                           fires):
     report = validate(one_episode(*groups, reference_date="2025-13-01"))
     assert count(report, code) == (1 if fires else 0)
 

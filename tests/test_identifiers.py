@@ -325,7 +325,8 @@ def test_8520_boundary_fails_2025_04_01(validate):
 
 def test_O10_wrong_but_valid_reference_date_is_used(validate):
     # ReferenceDate 2024-03-31 (100 fires) moves the cut-off back a year.
-    assert len(issues_of(validate, "8520", child(dob="2024-04-01"), reference_date="2024-03-31")) == 1
+    assert len(issues_of(validate, "8520", child(dob="2024-04-01"),
+                         reference_date="2024-03-31")) == 1
     assert issues_of(validate, "8520", child(dob="2024-03-31"), reference_date="2024-03-31") == []
 
 
@@ -636,7 +637,8 @@ def test_8545Q_and_8535Q_silent_for_a_loosely_written_death_date(validate, dod):
 @pytest.mark.parametrize("dod, fires", [("2023-03-31", True), ("2023-04-01", False),
                                         ("2024-03-31", False), ("2024-04-01", True)])
 def test_8545Q_census_year_shifts_with_a_valid_header(validate, dod, fires):
-    assert len(issues_of(validate, "8545Q", child(dod=dod), reference_date="2024-03-31")) == int(fires)
+    assert len(issues_of(validate, "8545Q", child(dod=dod),
+                         reference_date="2024-03-31")) == int(fires)
 
 
 @pytest.mark.parametrize("edob, fires", [("2025-02-28", True), ("2025-03-01", False),
@@ -649,12 +651,14 @@ def test_8530Q_range_falls_back_to_the_years_reference_date(validate, header_dat
 
 @pytest.mark.parametrize("dob, fires", [("1999-03-30", True), ("1999-03-31", False)])
 def test_8775Q_over_25_shifts_with_a_valid_header(validate, dob, fires):
-    assert len(issues_of(validate, "8775Q", child(dob=dob), reference_date="2024-03-31")) == int(fires)
+    assert len(issues_of(validate, "8775Q", child(dob=dob),
+                         reference_date="2024-03-31")) == int(fires)
 
 
 @pytest.mark.parametrize("dob, fires", [("2000-03-30", True), ("2000-03-31", False)])
 def test_8775Q_over_25_falls_back_to_the_years_reference_date(validate, dob, fires):
-    assert len(issues_of(validate, "8775Q", child(dob=dob), reference_date="31/03/2025")) == int(fires)
+    assert len(issues_of(validate, "8775Q", child(dob=dob),
+                         reference_date="31/03/2025")) == int(fires)
 
 
 @pytest.mark.parametrize("dob, fires", [("2019-08-31", True), ("2019-09-01", False)])
@@ -677,7 +681,8 @@ def test_8770Q_empty_upn_is_absent(validate, upn):
 
 @pytest.mark.parametrize("nfa", ["FALSE", " False ", " 0 "])
 def test_8770Q_false_in_any_case_and_trimmed(validate, nfa):
-    assert len(issues_of(validate, "8770Q", child(episode(nfa=nfa), dob="2010-01-01", upn=None))) == 1
+    assert len(issues_of(validate, "8770Q", child(episode(nfa=nfa), dob="2010-01-01",
+                         upn=None))) == 1
 
 
 def test_8772_empty_cindetails_is_no_episode(validate):

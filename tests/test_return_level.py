@@ -49,7 +49,8 @@ def test_1520_trims_before_comparing(validate):
 
 
 def test_1520_any_present_value_counts_valid_or_not(validate):
-    assert len(issues_of(validate, "1520", child(id="C1", upn="XYZ"), child(id="C2", upn="XYZ"))) == 2
+    assert len(issues_of(validate, "1520", child(id="C1", upn="XYZ"), child(id="C2",
+                         upn="XYZ"))) == 2
 
 
 @pytest.mark.parametrize("upn", [None, ""])
