@@ -242,7 +242,7 @@ def nfa_referral_before_census(child: Child, ctx: Context) -> Iterator[Finding]:
     The NFA decision is made within one working day, so only a referral on or after that working
     day (2024-03-28 for the Easter start 2024-04-01) may be an NFA case of this census.
     Passes: E{ref 2024-03-28, NFA true}; E{ref 2023-11-06, NFA false}.
-    Fails: E{ref 2024-03-27, NFA true}; E{ref 2023-11-06, NFA yes}.
+    Fails: E{ref 2024-03-27, NFA true}; E{ref 2023-11-06, NFA —}.
     """
     cut_off = working_days_before(ctx.period.start, 1)
     for episode in child.episodes:
