@@ -33,8 +33,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from builders import (AUTO, NO_GROUPS, PP_FIELDS, assessment, child, cin_plan, cpp, episode,
-                      make_return, pre_proceedings, s47)
+from builders import (NO_GROUPS, PP_FIELDS, assessment, child, cin_plan, cpp, episode, make_return,
+                      pre_proceedings, s47)
 
 DEFAULT = object()  # "…": leave the builder's default
 
@@ -320,6 +320,3 @@ def build(example: str, *, reference_date: str, header_year: str, subject: str |
     for term in split(given or "") + split(example):
         made.term(term)
     return made.xml(header_year)
-
-
-__all__ = ["AUTO", "DEFAULT", "NotationError", "build", "split", "value"]
