@@ -15,6 +15,21 @@ from __future__ import annotations
 import zlib
 from xml.sax.saxutils import escape
 
+from cin_validate import years
+
+# The defaults of a return are the default collection year's: its ReferenceDate and <Year>.
+THE_YEAR = years.default()
+REFERENCE_DATE = THE_YEAR.reference_date.isoformat()
+HEADER_YEAR = THE_YEAR.header_year
+_DAY = THE_YEAR.reference_date
+# Header ReferenceDates that are no valid date, so that the rules use the year's own instead
+# (rules README, "ReferenceDate"): absent, empty, no such day, another format, no leading zero,
+# a time part.
+UNREAD_REFERENCE_DATES = [None, "", f"{_DAY.year}-02-30", _DAY.strftime("%d/%m/%Y"),
+                          f"{_DAY.year}-{_DAY.month}-{_DAY.day}", f"{REFERENCE_DATE}T00:00:00"]
+# A valid but wrong header date, a year early: every period and cut-off moves with it.
+LAST_YEARS_REFERENCE_DATE = _DAY.replace(year=_DAY.year - 1).isoformat()
+
 AUTO = object()  # "compute a sensible value", e.g. a valid, unique UPN from the child's ID
 CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 
@@ -122,7 +137,7 @@ def child(*episodes: str, id="C1", upn=AUTO, former_upn=None, upn_unknown=None,
             + "</ChildCharacteristics>" + "".join(episodes) + extra + "</Child>")
 
 
-def header(reference_date="2025-03-31", la="201", year="2025", collection="CIN") -> str:
+def header(reference_date=REFERENCE_DATE, la="201", year=HEADER_YEAR, collection="CIN") -> str:
     return ("<Header><CollectionDetails>" + el("Collection", collection) + el("Year", year)
             + el("ReferenceDate", reference_date) + "</CollectionDetails><Source>"
             + el("SourceLevel", "L") + el("LEA", la) + el("SoftwareCode", "tests")
@@ -130,10 +145,65 @@ def header(reference_date="2025-03-31", la="201", year="2025", collection="CIN")
             + "</Source></Header>")
 
 
-def make_return(*children: str, reference_date="2025-03-31", la="201", year="2025",
+def header_without_reference_date() -> str:
+    """A header holding every element but <ReferenceDate>."""
+    return header(reference_date=None)
+
+
+def make_return(*children: str, reference_date=REFERENCE_DATE, la="201", year=HEADER_YEAR,
                 header_xml: str | None = None) -> str:
     """A whole return; each child on its own line, so issue lines identify children."""
     head = header_xml if header_xml is not None else header(reference_date, la, year)
     body = "\n".join(children)
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<Message>\n{head}\n<Children>\n{body}\n'
             f"</Children>\n</Message>\n")
+
+
+# -- the specs' notation, as builders ---------------------------------------------------------
+# A{start, auth, [factors]}, C{start..end}, P{start..end, reviews[...]} and PP{field value, ...}
+# (tests/notation.py reads the written notation; these are the same groups for Python callers).
+
+NO_GROUPS = ""  # episode(NO_GROUPS): an episode without any group (no default assessment)
+
+
+def A(start, auth, factors=None) -> str:
+    """A{start, auth, [factors]}; factors None: no <FactorsIdentifiedAtAssessment> at all."""
+    return assessment(start=start, auth=auth, factors=factors)
+
+
+def C(start, end=None) -> str:
+    """C{start..end}; end None: an open plan."""
+    return cin_plan(start=start, end=end)
+
+
+def P(start, end=None, reviews=()) -> str:
+    """P{start..end, reviews[...]}; end None: an open plan."""
+    return cpp(start=start, end=end, reviews=reviews)
+
+
+PP_FIELDS = ("start", "letter", "offer", "facilitated", "initial", "reviews", "step", "outcome",
+             "court", "letter_cp")
+
+
+def PP(**fields) -> str:
+    """PP{...}: a pre-proceedings group holding only the given fields (the builder's names)."""
+    return pre_proceedings(**{**dict.fromkeys(PP_FIELDS), **fields})
+
+
+# -- whole returns of one child -----------------------------------------------------------------
+
+def one_episode(*groups: str, reference_date=REFERENCE_DATE, header_xml=None, dod=None,
+                year=HEADER_YEAR, **episode_kwargs) -> str:
+    """A return with one child C1 and one episode holding `groups`."""
+    return make_return(child(episode(*groups, **episode_kwargs), id="C1", dod=dod),
+                       reference_date=reference_date, header_xml=header_xml, year=year)
+
+
+def open_episode(ref, nfa="false") -> str:
+    """E{ref R, NFA v}: an open episode without groups."""
+    return episode(NO_GROUPS, ref=ref, nfa=nfa)
+
+
+def closed_rc7(ref, close, nfa="false") -> str:
+    """E{ref R, close C, RC7, NFA v}: an episode closed as RC7, without groups."""
+    return episode(NO_GROUPS, ref=ref, close=close, reason="RC7", nfa=nfa)

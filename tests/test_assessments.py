@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from builders import assessment, child, episode, make_return
-from conftest import codes, fired
+from builders import (REFERENCE_DATE, UNREAD_REFERENCE_DATES, A, assessment, child, episode,
+                      make_return, one_episode)
+from conftest import codes, count, fired, paths, values
 
 from cin_validate import catalogue, years
 from cin_validate.checks import assessments
@@ -19,25 +20,6 @@ from cin_validate.dates import CensusPeriod
 NOTE_8670Q = ("8670Q: All records have been checked and can confirm that the data has been "
               "amended (where required). All remaining queries relate to open assessments longer "
               "than 45 working days.")
-
-
-def one_episode(*groups: str, reference_date="2025-03-31", **episode_kwargs) -> str:
-    """A return with one child C1 and one episode holding `groups`."""
-    return make_return(child(episode(*groups, **episode_kwargs), id="C1"),
-                       reference_date=reference_date)
-
-
-def A(start, auth, factors=None) -> str:
-    """The spec's A{start, auth, [factors]}; None: no <FactorsIdentifiedAtAssessment> at all."""
-    return assessment(start=start, auth=auth, factors=factors)
-
-
-def values(issue) -> list:
-    return [place.value for place in issue.places]
-
-
-def paths(issue) -> list:
-    return [place.path for place in issue.places]
 
 
 def test_group3_assessment_rules_are_registered_with_their_catalogue_entries():
@@ -559,3 +541,151 @@ def test_8945Q_8950Q_apply_to_open_assessments_too(validate, code, factor):
 @pytest.mark.parametrize("code", ["8945Q", "8950Q"])
 def test_8945Q_8950Q_assessment_without_factors_is_silent(validate, code):
     assert code not in codes(validate(one_episode(A("2024-06-03", "2024-07-01"))))
+
+
+# -- the ReferenceDate: a header's invalid date falls back, a valid one moves ------------------
+
+@pytest.mark.parametrize("header_date", UNREAD_REFERENCE_DATES)
+@pytest.mark.parametrize("start, fires", [("2025-01-26", True), ("2025-01-27", False)])
+def test_8670Q_invalid_or_absent_header_falls_back_to_cutoff_2025_01_27(validate, header_date,
+                                                                        start, fires):
+    report = validate(one_episode(A(start, None), reference_date=header_date))
+    assert report.reference_date.isoformat() == REFERENCE_DATE
+    assert count(report, "8670Q") == (1 if fires else 0)
+
+
+@pytest.mark.parametrize("header_date", ["2025-02-30", None])
+@pytest.mark.parametrize("code, group, fires", [
+    ("8696", A("2024-02-01", "2024-03-31", ["1A"]), True),
+    ("8696", A("2024-02-01", "2024-04-01", ["1A"]), False),
+    ("8696", A("2025-03-03", "2025-04-01", ["1A"]), True),
+    ("8736", A("2024-03-31", None), True),
+    ("8736", A("2024-04-01", None), False),
+    ("8736", A("2025-03-31", None), False),
+    ("8736", A("2025-04-01", None), True),
+    ("8897Q", A("2024-03-04", "2024-04-01"), True),
+    ("8897Q", A("2024-03-04", "2024-03-31"), False),
+])
+def test_invalid_or_absent_header_uses_the_years_census_year(validate, header_date, code,
+                                                               group, fires):
+    assert count(validate(one_episode(group, reference_date=header_date)), code) == (
+        1 if fires else 0)
+
+
+@pytest.mark.parametrize("code, groups, fires", [
+    # open Y / open plans last to the fallback ReferenceDate 2025-03-31
+    ("8863Q", (A("2024-09-02", None), A("2025-03-31", None)), True),
+    ("8863Q", (A("2024-09-02", None), A("2025-04-01", None)), False),
+])
+def test_open_items_last_to_the_years_date_when_the_header_date_is_invalid(validate, code, groups,
+                                                                           fires):
+    report = validate(one_episode(*groups, reference_date="2025-13-01"))
+    assert count(report, code) == (1 if fires else 0)
+
+
+@pytest.mark.parametrize("code, group, fires", [
+    # header 2024-03-31: census year 2023-04-01 .. 2024-03-31
+    ("8736", A("2023-03-31", None), True),
+    ("8736", A("2023-04-01", None), False),
+    ("8736", A("2024-03-31", None), False),
+    ("8736", A("2024-04-01", None), True),
+    ("8696", A("2023-03-01", "2023-04-01", ["1A"]), False),
+    ("8696", A("2024-03-01", "2024-04-01", ["1A"]), True),
+    ("8897Q", A("2023-03-04", "2023-03-31"), False),
+])
+def test_census_year_shifts_with_a_valid_header(validate, code, group, fires):
+    report = validate(one_episode(group, reference_date="2024-03-31"))
+    assert report.reference_date.isoformat() == "2024-03-31"
+    assert count(report, code) == (1 if fires else 0)
+
+
+@pytest.mark.parametrize("code, groups, fires", [
+    # header 2024-03-31: open items last to 2024-03-31, not 2025-03-31
+    ("8863Q", (A("2023-09-04", None), A("2024-03-31", None)), True),
+    ("8863Q", (A("2023-09-04", None), A("2024-04-01", None)), False),
+])
+def test_open_items_last_to_a_shifted_header_date(validate, code, groups, fires):
+    report = validate(one_episode(*groups, reference_date="2024-03-31"))
+    assert count(report, code) == (1 if fires else 0)
+
+
+# -- empty and present-but-empty groups (D4, O10), every instance apart ------------------------
+
+EMPTY_ASSESSMENTS = ("<Assessments/>", "<Assessments>  <!-- a comment --> </Assessments>")
+
+
+def test_empty_assessments_groups_are_ignored_by_every_assessment_rule(validate):
+    report = validate(one_episode(*EMPTY_ASSESSMENTS, ref="2024-09-16", close="2024-11-29",
+                                  reason="RC7"))
+    assessment_rules = {"8608", "8614", "8670Q", "8696", "8736", "8863Q", "8867", "8869",
+                        "8873Q", "8896", "8897Q", "8898", "8945Q", "8950Q"}
+    assert not codes(report) & assessment_rules
+
+
+@pytest.mark.parametrize("group", [
+    "<Assessments><AssessmentActualStartDate/></Assessments>",  # the spec's D4 example
+    "<Assessments><FactorsIdentifiedAtAssessment/></Assessments>",
+])
+def test_present_assessment_without_dates_is_open(validate, group):
+    report = validate(one_episode(group, A("2024-10-07", None), ref="2024-09-16",
+                                  close="2024-11-29", reason="RC7"))
+    assert count(report, "8736") == 1  # no start date on an open assessment
+    (issue,) = fired(report, "8896")  # two open assessments in the episode
+    assert paths(issue) == ["CINdetails[1]/Assessments[1]", "CINdetails[1]/Assessments[2]"]
+    (issue,) = fired(report, "8867")
+    assert paths(issue)[1:] == ["CINdetails[1]/Assessments[1]", "CINdetails[1]/Assessments[2]"]
+    (issue,) = fired(report, "8670Q")  # silent for the one without a start date
+    assert paths(issue)[0] == "CINdetails[1]/Assessments[2]"
+
+
+def test_8869_and_8898_are_per_assessment(validate):
+    report = validate(one_episode(A("2024-06-03", "2024-06-20", ["21", "1B"]),
+                                  A("2024-07-01", "2024-07-20", ["2B", "2B"]),
+                                  A("2024-08-01", "2024-08-20", ["21", "1B", "1B"])))
+    assert [paths(i)[0] for i in fired(report, "8869")] == [
+        "CINdetails[1]/Assessments[1]/FactorsIdentifiedAtAssessment[1]",
+        "CINdetails[1]/Assessments[3]/FactorsIdentifiedAtAssessment[1]"]
+    assert [paths(i)[0] for i in fired(report, "8898")] == [
+        "CINdetails[1]/Assessments[2]/FactorsIdentifiedAtAssessment[1]",
+        "CINdetails[1]/Assessments[3]/FactorsIdentifiedAtAssessment[1]"]
+
+
+# -- rules firing together, as the spec's examples say -----------------------------------------
+
+def test_8670Q_open_assessment_from_before_the_census_year_fires_8736_too(validate):
+    report = validate(one_episode(A("2024-02-05", None)))
+    assert {"8670Q", "8736"} <= codes(report)
+
+
+def test_8670Q_no_dates_is_silent_and_8736_fires(validate):
+    report = validate(one_episode(A("", "")))
+    assert "8670Q" not in codes(report)
+    assert count(report, "8736") == 1
+
+
+def test_8897Q_authorised_after_year_end_fires_8696_too(validate):
+    report = validate(one_episode(A("2025-03-03", "2025-04-10")))
+    assert {"8897Q", "8696"} <= codes(report)
+
+
+def test_8897Q_authorised_before_census_year_passes_and_8696_fires(validate):
+    report = validate(one_episode(A("2024-03-04", "2024-03-31")))
+    assert "8897Q" not in codes(report)
+    assert "8696" in codes(report)
+
+
+def test_8869_with_invalid_code_fires_8897Q_too(validate):
+    report = validate(one_episode(A("2024-06-03", "2024-07-01", ["21", "99"])))
+    assert {"8869", "8897Q"} <= codes(report)
+
+
+def test_8945Q_18a_passes_8897Q(validate):
+    report = validate(one_episode(A("2024-08-05", "2024-09-10", ["18A"])))
+    assert "8945Q" in codes(report)
+    assert "8897Q" not in codes(report)
+
+
+def test_8873Q_open_assessment_with_21_fires_8614_too(validate):
+    report = validate(one_episode(A("2025-02-03", None, ["21"]), ref="2025-02-03"))
+    assert count(report, "8873Q") == 1  # open episode, no reason for closure
+    assert count(report, "8614") == 1

@@ -8,29 +8,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from builders import child, episode, make_return
-from conftest import fired
-
-
-def issues(validate, code, *children):
-    return fired(validate(make_return(*children)), code)
-
-
-def one_issue(validate, code, *children):
-    found = issues(validate, code, *children)
-    assert len(found) == 1, f"{code}: expected one issue, got {len(found)}"
-    return found[0]
-
-
-def values(issue, field):
-    return [place.value for place in issue.places if place.field == field]
+from builders import child, episode
+from conftest import issues_of, one_issue, values
 
 
 # -- 4220 ethnicity ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("ethnicity", ["WBRI", "NOBT", "REFU", " WBRI ", "MWBC", "OOTH"])
 def test_4220_passes(validate, ethnicity):
-    assert issues(validate, "4220", child(ethnicity=ethnicity)) == []
+    assert issues_of(validate, "4220", child(ethnicity=ethnicity)) == []
 
 
 @pytest.mark.parametrize("ethnicity", [None, "", "wbri", "WBR", "WHITE", "ABAB"])
@@ -43,13 +29,13 @@ def test_4220_fires(validate, ethnicity):
 def test_4220_fires_when_child_characteristics_block_is_absent(validate):
     xml = re.sub(r"<ChildCharacteristics>.*?</ChildCharacteristics>", "", child(id="C1"))
     assert "<Ethnicity>" not in xml
-    assert len(issues(validate, "4220", xml)) == 1
+    assert len(issues_of(validate, "4220", xml)) == 1
 
 
 def test_4220_unborn_children_are_not_exempt(validate):
     unborn = dict(dob=None, edob="2025-06-01", sex="U", upn=None, upn_unknown="UN1")
-    assert len(issues(validate, "4220", child(ethnicity=None, **unborn))) == 1
-    assert issues(validate, "4220", child(ethnicity="NOBT", **unborn)) == []
+    assert len(issues_of(validate, "4220", child(ethnicity=None, **unborn))) == 1
+    assert issues_of(validate, "4220", child(ethnicity="NOBT", **unborn)) == []
 
 
 # -- 8540 disability missing or invalid ----------------------------------------------------
@@ -74,7 +60,7 @@ def test_8540_fires_with_no_disability_values(validate, disabilities):
 
 @pytest.mark.parametrize("disabilities", [("MOB",), ("NONE",), ("NONE", ""), (" HAND ", "VIS")])
 def test_8540_passes_with_valid_values(validate, disabilities):
-    assert issues(validate, "8540", born_2015(disabilities=disabilities)) == []
+    assert issues_of(validate, "8540", born_2015(disabilities=disabilities)) == []
 
 
 @pytest.mark.parametrize("disabilities, nfa, invalid", [
@@ -90,22 +76,22 @@ def test_8540_fires_on_invalid_values_pointing_at_each(validate, disabilities, n
 
 def test_8540_fires_with_nfa_false_in_capitals(validate):
     # The implementation recognises only `false` and `0`, so it is silent here.
-    assert len(issues(validate, "8540", born_2015(episode(nfa="FALSE"), disabilities=None))) == 1
+    assert len(issues_of(validate, "8540", born_2015(episode(nfa="FALSE"), disabilities=None))) == 1
 
 
 @pytest.mark.parametrize("nfa", ["true", None, "yes"])
 def test_8540_silent_without_a_false_nfa(validate, nfa):
-    assert issues(validate, "8540", born_2015(episode(nfa=nfa), disabilities=None)) == []
+    assert issues_of(validate, "8540", born_2015(episode(nfa=nfa), disabilities=None)) == []
 
 
 def test_8540_silent_without_episodes(validate):
-    assert issues(validate, "8540", born_2015("", disabilities=None)) == []
+    assert issues_of(validate, "8540", born_2015("", disabilities=None)) == []
 
 
 @pytest.mark.parametrize("dob, edob", [(None, "2025-06-01"), ("2015-02-30", None)])
 def test_8540_silent_without_a_valid_date_of_birth(validate, dob, edob):
     xml = child(episode(nfa="0"), dob=dob, edob=edob, sex="U", disabilities=None)
-    assert issues(validate, "8540", xml) == []
+    assert issues_of(validate, "8540", xml) == []
 
 
 def test_8540_one_issue_pointing_at_every_false_nfa(validate):
@@ -135,7 +121,7 @@ def test_8790_fires_once_pointing_at_every_disability(validate, disabilities, po
     ("NONE",), ("NONE", "NONE"), ("MOB", "HAND"), ("NONE", ""), ("none", "MOB"), None,
 ])
 def test_8790_passes(validate, disabilities):
-    assert issues(validate, "8790", child(disabilities=disabilities)) == []
+    assert issues_of(validate, "8790", child(disabilities=disabilities)) == []
 
 
 def test_8790_disability_places_carry_their_own_lines(validate):
@@ -165,15 +151,49 @@ def test_8794_fires_once_pointing_at_repeated_elements(validate, disabilities, p
 @pytest.mark.parametrize("disabilities", [("MOB", "HAND"), ("MOB", "mob"), ("", ""),
                                           ("NONE", ""), None])
 def test_8794_passes(validate, disabilities):
-    assert issues(validate, "8794", child(disabilities=disabilities)) == []
+    assert issues_of(validate, "8794", child(disabilities=disabilities)) == []
 
 
 def test_8794_same_code_for_two_children_passes(validate):
-    assert issues(validate, "8794", child(id="C1", disabilities=("NONE",)),
+    assert issues_of(validate, "8794", child(id="C1", disabilities=("NONE",)),
                   child(id="C2", disabilities=("NONE",))) == []
 
 
 def test_8794_children_sharing_an_id_are_not_mixed(validate):
     # The implementation groups by LAchildID and fires here.
-    assert issues(validate, "8794", child(id="C1", upn="H801200001001", disabilities=("NONE",)),
+    assert issues_of(validate, "8794", child(id="C1", upn="H801200001001", disabilities=("NONE",)),
                   child(id="C1", upn="T942123424567", disabilities=("NONE",))) == []
+
+
+# -- readings of the group 1 spec, and children sharing an ID (G3) -----------------------------
+
+@pytest.mark.parametrize("nfa", ["False", " false "])
+def test_8540_false_in_any_case_and_trimmed(validate, nfa):
+    assert len(issues_of(validate, "8540", child(episode(nfa=nfa), dob="2015-01-01",
+                                         disabilities=None))) == 1
+
+
+def test_8540_no_disabilities_points_at_the_empty_container(validate):
+    issue = issues_of(validate, "8540", child(episode(nfa="0"), dob="2015-01-01",
+                                           disabilities=("",)))[0]
+    assert issue.fields == ["Disabilities", "PersonBirthDate", "ReferralNFA"]
+    assert values(issue, "Disabilities") == [None]
+
+
+def test_8540_true_and_false_episodes_point_only_at_the_false_one(validate):
+    issue = issues_of(validate, "8540", child(episode(nfa="true"), episode(nfa="0"),
+                                           dob="2015-01-01", disabilities=None))[0]
+    places = [(p.path, p.value) for p in issue.places if p.field == "ReferralNFA"]
+    assert places == [("CINdetails[2]", "0")]
+
+
+def test_8540_children_sharing_an_id_are_not_mixed(validate):
+    assert issues_of(validate, "8540",
+                  child(episode(nfa="true"), dob="2015-01-01", disabilities=None, id="C1"),
+                  child(episode(nfa="false"), dob=None, edob="2025-06-01", sex="U",
+                        disabilities=None, id="C1")) == []
+
+
+def test_8790_children_sharing_an_id_are_not_mixed(validate):
+    assert issues_of(validate, "8790", child(disabilities=("NONE",), id="C1"),
+                  child(disabilities=("MOB",), upn="T942123424567", id="C1")) == []

@@ -2,50 +2,24 @@
 
 Each test builds a small return; the examples are the spec's, named after its notation
 C{start..end}, C{start, open}, P{start..end, reviews[...]} and E{...}, with ReferenceDate
-2025-03-31 unless a test says otherwise. A plan's "open" end is written as None.
+2025-03-31 unless a test says otherwise. A plan's "open" end is written as None. The
+referral date plays no part in these rules but 4015's, whose tests give it.
 """
 
 from __future__ import annotations
 
 import pytest
-from builders import child, cin_plan, cpp, episode, make_return
-from conftest import codes, fired
+from builders import C, P, child, episode, make_return, one_episode
+from conftest import codes, count, fired, paths, values
 
 from cin_validate import catalogue, years
 from cin_validate.checks import cin_plans
-
-
-def one_episode(*groups: str, reference_date="2025-03-31", dod=None, **episode_kwargs) -> str:
-    """A return with one child C1 and one episode (referred 2024-04-01) holding `groups`."""
-    episode_kwargs.setdefault("ref", "2024-04-01")
-    return make_return(child(episode(*groups, **episode_kwargs), id="C1", dod=dod),
-                       reference_date=reference_date)
 
 
 def two_episodes(first: tuple, second: tuple, dod=None) -> str:
     """Child C1 with two episodes (both referred 2024-04-01) holding the given groups."""
     return make_return(child(episode(*first, ref="2024-04-01"), episode(*second, ref="2024-04-01"),
                              id="C1", dod=dod))
-
-
-def C(start, end=None) -> str:
-    return cin_plan(start=start, end=end)
-
-
-def P(start, end=None, reviews=()) -> str:
-    return cpp(start=start, end=end, reviews=reviews)
-
-
-def values(issue) -> list:
-    return [place.value for place in issue.places]
-
-
-def paths(issue) -> list:
-    return [place.path for place in issue.places]
-
-
-def count(report, code: str) -> int:
-    return len(fired(report, code))
 
 
 def test_group3_cin_plan_rules_are_registered_with_their_catalogue_entries():
@@ -423,3 +397,211 @@ def test_4017_one_issue_per_cpp_listing_every_cin_plan_across_episodes(validate)
     (issue,) = fired(report, "4017")
     assert issue.fields == ["CPPstartDate", "CINPlanStartDate", "CINPlanEndDate"]
     assert values(issue) == ["2024-07-01", "2024-05-01", "2024-09-02", "2024-06-01", None]
+
+
+# -- the ReferenceDate: a header's invalid date falls back, a valid one moves ------------------
+
+@pytest.mark.parametrize("header_date", ["2025-02-30", None])
+@pytest.mark.parametrize("code, group, fires", [
+    ("4010", C("2025-03-31"), False),
+    ("4010", C("2025-04-01"), True),
+    ("4013", C("2023-01-09", "2024-03-31"), True),
+    ("4013", C("2023-01-09", "2024-04-01"), False),
+    ("4013", C("2025-01-06", "2025-04-01"), True),
+])
+def test_invalid_or_absent_header_uses_the_years_census_year(validate, header_date, code,
+                                                               group, fires):
+    assert count(validate(one_episode(group, reference_date=header_date)), code) == (
+        1 if fires else 0)
+
+
+@pytest.mark.parametrize("code, groups, fires", [
+    # open Y / open plans last to the fallback ReferenceDate 2025-03-31
+    ("4014", (C("2024-05-01"), C("2025-03-31", "2025-03-31")), True),
+    ("4014", (C("2024-05-01"), C("2025-04-01")), False),
+    ("4016", (P("2024-10-07"), C("2025-03-31")), True),
+    ("4016", (P("2024-10-07"), C("2025-04-01")), False),
+    ("4017", (C("2024-05-01"), P("2025-03-31")), True),
+    ("4017", (C("2024-05-01"), P("2025-04-01")), False),
+])
+def test_open_items_last_to_the_years_date_when_the_header_date_is_invalid(validate, code, groups,
+                                                                           fires):
+    report = validate(one_episode(*groups, reference_date="2025-13-01"))
+    assert count(report, code) == (1 if fires else 0)
+
+
+@pytest.mark.parametrize("code, group, fires", [
+    # header 2024-03-31: census year 2023-04-01 .. 2024-03-31
+    ("4013", C("2023-01-09", "2023-03-31"), True),
+    ("4013", C("2023-01-09", "2023-04-01"), False),
+    ("4013", C("2024-01-08", "2024-03-31"), False),
+    ("4013", C("2024-01-08", "2024-04-01"), True),
+    ("4010", C("2024-03-31"), False),
+    ("4010", C("2024-04-01"), True),
+])
+def test_census_year_shifts_with_a_valid_header(validate, code, group, fires):
+    report = validate(one_episode(group, reference_date="2024-03-31"))
+    assert report.reference_date.isoformat() == "2024-03-31"
+    assert count(report, code) == (1 if fires else 0)
+
+
+@pytest.mark.parametrize("code, groups, fires", [
+    # header 2024-03-31: open items last to 2024-03-31, not 2025-03-31
+    ("4014", (C("2023-05-01"), C("2024-03-31", "2024-03-31")), True),
+    ("4014", (C("2023-05-01"), C("2024-04-01")), False),
+    ("4016", (P("2023-10-02"), C("2024-03-31")), True),
+    ("4016", (P("2023-10-02"), C("2024-04-01")), False),
+    ("4017", (C("2023-05-01"), P("2024-03-31")), True),
+    ("4017", (C("2023-05-01"), P("2024-04-01")), False),
+])
+def test_open_items_last_to_a_shifted_header_date(validate, code, groups, fires):
+    report = validate(one_episode(*groups, reference_date="2024-03-31"))
+    assert count(report, code) == (1 if fires else 0)
+
+
+# -- empty and present-but-empty groups (D4, O10), booleans (D3), every instance apart ---------
+
+EMPTY_PLANS = ("<CINPlanDates/>", "<CINPlanDates> <!-- a comment --> </CINPlanDates>")
+
+
+def test_empty_cin_plan_groups_are_ignored_by_every_cin_plan_rule(validate):
+    report = validate(make_return(child(
+        episode(*EMPTY_PLANS, P("2024-09-02", None, ["2024-10-01"]), ref="2024-06-03",
+                nfa="true"),
+        id="C1", dod="2024-06-03")))
+    plan_rules = {"4000", "4001", "4003", "4004", "4008", "4009Q", "4010", "4011", "4012Q",
+                  "4013", "4014", "4015", "4016", "4017"}
+    assert not codes(report) & plan_rules
+
+
+def test_empty_cpp_group_is_not_an_open_cpp_for_4001(validate):
+    assert "4001" not in codes(validate(one_episode("<ChildProtectionPlans/>",
+                                                    C("2024-06-03"))))
+
+
+def test_present_cin_plan_without_dates_is_open_and_has_no_start(validate):
+    group = "<CINPlanDates><CINPlanEndDate/></CINPlanDates>"
+    report = validate(one_episode(group, C("2024-06-03"), P("2024-09-02"), ref="2024-06-03"))
+    (issue,) = fired(report, "4010")
+    assert paths(issue) == ["CINdetails[1]/CINPlanDates[1]"]
+    (issue,) = fired(report, "4004")
+    assert paths(issue) == ["CINdetails[1]/CINPlanDates[1]", "CINdetails[1]/CINPlanDates[2]"]
+    (issue,) = fired(report, "4001")
+    assert paths(issue)[1:] == ["CINdetails[1]/CINPlanDates[1]", "CINdetails[1]/CINPlanDates[2]"]
+    assert count(report, "4014") == 0  # a plan without a valid start is skipped
+
+
+def test_4000_present_plan_without_dates_counts(validate):
+    group = "<CINPlanDates><CINPlanStartDate> </CINPlanStartDate></CINPlanDates>"
+    (issue,) = fired(validate(one_episode(group, ref="2024-06-03", nfa="true")), "4000")
+    assert values(issue) == ["true", None]
+
+
+@pytest.mark.parametrize("nfa, fires", [
+    ("True", True), (" true ", True), ("tRuE", True), (" 1 ", True),
+    ("FALSE", False), ("0", False), ("", False), ("yes", False), ("2", False), ("t", False),
+])
+def test_4000_referral_nfa_spellings(validate, nfa, fires):
+    report = validate(one_episode(C("2024-06-03"), ref="2024-06-03", nfa=nfa))
+    assert count(report, "4000") == (1 if fires else 0)
+
+
+def test_4003_identical_review_dates_are_two_issues(validate):
+    report = validate(one_episode(C("2024-05-01", "2024-10-01"),
+                                  P("2024-04-15", "2024-06-10", ["2024-05-20", "2024-05-20"])))
+    issues = fired(report, "4003")
+    assert [paths(i)[0] for i in issues] == [
+        "CINdetails[1]/ChildProtectionPlans[1]/Reviews[1]/CPPreviewDate[1]",
+        "CINdetails[1]/ChildProtectionPlans[1]/Reviews[1]/CPPreviewDate[2]"]
+
+
+def test_4003_review_exception_is_the_reviews_own_cpp_end_date_only(validate):
+    # The review of the second CPP falls on the first CPP's end date: no exception for it.
+    report = validate(one_episode(C("2024-05-01", "2024-10-01"),
+                                  P("2024-04-15", "2024-06-10"),
+                                  P("2024-06-10", None, ["2024-06-10"])))
+    (issue,) = fired(report, "4003")
+    assert values(issue)[0] == "2024-06-10"
+    assert paths(issue)[-1] == "CINdetails[1]/ChildProtectionPlans[2]"
+
+
+def test_4016_identical_cin_plans_inside_a_cpp_give_one_issue_each(validate):
+    same = C("2024-07-01", "2024-08-01")
+    report = validate(one_episode(P("2024-06-03", "2024-09-02"), same, same))
+    assert [paths(i)[0] for i in fired(report, "4016")] == [
+        "CINdetails[1]/CINPlanDates[1]", "CINdetails[1]/CINPlanDates[2]"]
+
+
+def test_4017_identical_cpps_inside_a_cin_plan_give_one_issue_each(validate):
+    same = P("2024-07-01", "2024-08-01")
+    report = validate(one_episode(C("2024-06-03", "2024-09-02"), same, same))
+    assert [paths(i)[0] for i in fired(report, "4017")] == [
+        "CINdetails[1]/ChildProtectionPlans[1]", "CINdetails[1]/ChildProtectionPlans[2]"]
+
+
+def test_cross_episode_rules_never_pair_two_children_with_the_same_id(validate):
+    report = validate(make_return(
+        child(episode(C("2024-05-01", "2024-10-01"), P("2024-04-15", "2024-06-10"),
+                      ref="2024-04-01"), id="C1"),
+        child(episode(C("2024-06-03", "2024-08-01"), P("2024-07-01", "2024-07-20"),
+                      ref="2024-04-01"), id="C1")))
+    issues = {i.code: i for i in report.issues}
+    # child 1: its CIN plan starts inside its own CPP (4016); nothing pairs across children
+    assert count(report, "4016") == 1 and issues["4016"].child.index == 1
+    assert count(report, "4017") == 1 and issues["4017"].child.index == 2
+    assert "4014" not in codes(report)
+
+
+# -- rules firing together, as the spec's examples say -----------------------------------------
+
+def test_4001_example_fires_4017_too(validate):
+    report = validate(one_episode(P("2024-09-02"), C("2024-06-03")))
+    assert {"4001", "4017"} <= codes(report)
+
+
+def test_4004_example_fires_4014_too(validate):
+    report = validate(one_episode(C("2024-06-03"), C("2024-11-04")))
+    (issue,) = fired(report, "4004")
+    assert paths(issue) == ["CINdetails[1]/CINPlanDates[1]", "CINdetails[1]/CINPlanDates[2]"]
+    assert count(report, "4014") == 1
+
+
+def test_4011_boundary_fires_4012Q(validate):
+    report = validate(one_episode(C("2024-06-10", "2024-06-10")))
+    assert "4011" not in codes(report)
+    assert count(report, "4012Q") == 1
+
+
+def test_4010_after_reference_date_is_not_a_4014_overlap(validate):
+    report = validate(one_episode(C("2024-05-01"), C("2025-04-01")))
+    assert count(report, "4010") == 1
+    assert "4014" not in codes(report)
+
+
+def test_4017_boundary_same_start_fires_4016_too(validate):
+    report = validate(one_episode(C("2024-05-01", "2024-06-03"), P("2024-05-01", "2024-07-01")))
+    assert count(report, "4017") == 1
+    assert count(report, "4016") == 1
+
+
+def test_4016_open_cpp_cin_plan_before_it_fires_4017_instead(validate):
+    report = validate(one_episode(P("2024-10-07"), C("2024-10-06")))
+    assert "4016" not in codes(report)
+    assert count(report, "4017") == 1
+
+
+@pytest.mark.parametrize("plan, protection, fires_4016", [
+    # the spec's 4003 examples and what they say about 4016
+    (C("2024-05-01", "2024-10-01"), P("2024-04-15", "2024-06-10", ["2024-05-20"]), True),
+    (C("2024-05-01", "2024-10-01"), P("2024-04-15", "2024-05-01", ["2024-05-01"]), False),
+    (C("2024-05-01", "2024-07-01"), P("2024-04-15", "2024-07-15", ["2024-07-01"]), True),
+])
+def test_4003_examples_and_4016(validate, plan, protection, fires_4016):
+    report = validate(one_episode(plan, protection))
+    assert count(report, "4016") == (1 if fires_4016 else 0)
+
+
+def test_4003_open_plans_silent_but_4001_and_4017_fire(validate):
+    report = validate(one_episode(C("2024-05-01"), P("2024-06-03", None, ["2024-08-01"])))
+    assert "4003" not in codes(report)
+    assert {"4001", "4017"} <= codes(report)

@@ -1,17 +1,18 @@
-"""Group 1, rule 100: the header's ReferenceDate must be exactly 2025-03-31."""
+"""Group 1, rule 100: the header's ReferenceDate must be exactly the collection's (2025-03-31 for
+2024-25, the default year)."""
 
 from __future__ import annotations
 
 import pytest
-from builders import child, header, make_return
-from conftest import fired
+from builders import REFERENCE_DATE, child, header, make_return
+from conftest import fired, issues_of
 
 
 def rule_100(validate, **return_options):
     return fired(validate(make_return(child(), **return_options)), "100")
 
 
-@pytest.mark.parametrize("reference_date", ["2025-03-31", " 2025-03-31 "])
+@pytest.mark.parametrize("reference_date", [REFERENCE_DATE, f" {REFERENCE_DATE} "])
 def test_100_passes(validate, reference_date):
     assert rule_100(validate, reference_date=reference_date) == []
 
@@ -38,7 +39,7 @@ def test_100_fires_once_naming_no_child(validate, reference_date):
     assert issue.child is None
     assert issue.fields == ["ReferenceDate"]
     assert issue.places[0].value == (reference_date or None)
-    assert issue.detail == "expected 2025-03-31"
+    assert issue.detail == f"expected {REFERENCE_DATE}"
 
 
 def test_100_fires_for_a_complete_2023_24_header(validate):
@@ -57,5 +58,23 @@ def test_100_fires_for_a_return_with_no_children(validate):
 
 
 def test_100_reads_the_header_collection_details(validate):
-    xml = header(reference_date="2025-03-31")
-    assert len(rule_100(validate, header_xml=xml.replace("2025-03-31", "2025-04-01"))) == 1
+    xml = header(reference_date=REFERENCE_DATE)
+    assert len(rule_100(validate, header_xml=xml.replace(REFERENCE_DATE, "2025-04-01"))) == 1
+
+
+# -- 100: a header date written loosely, the namespace and order -------------------------------
+
+@pytest.mark.parametrize("reference_date", ["   ", "03/31/2025", "2025-03-31 00:00", "20250331"])
+def test_100_fires_for_blank_or_loosely_written_reference_date(validate, reference_date):
+    found = issues_of(validate, "100", child(), reference_date=reference_date)
+    assert len(found) == 1
+    assert found[0].child is None
+
+
+def test_100_header_namespace_and_order_do_not_matter(validate):
+    header = ("<Header><Source><SourceLevel>L</SourceLevel><LEA>201</LEA></Source>"
+              f"<CollectionDetails><ReferenceDate>{REFERENCE_DATE}</ReferenceDate>"
+              "<Collection>CIN</Collection></CollectionDetails></Header>")
+    xml = make_return(child(), header_xml=header).replace(
+        "<Message>", '<Message xmlns="http://www.dfe.gov.uk/CIN">')
+    assert fired(validate(xml), "100") == []

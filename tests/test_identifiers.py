@@ -10,25 +10,10 @@ import re
 
 import pytest
 from builders import child, episode, make_return, upn_check_letter, valid_upn
-from conftest import codes, fired
+from conftest import codes, fired, issues_of, one_issue, values
 
 from cin_validate.checks import implemented
 from cin_validate.checks.identifiers import expected_check_letter
-
-
-def issues(validate, code, *children, **return_options):
-    """The issues of one rule for a return made of `children`."""
-    return fired(validate(make_return(*children, **return_options)), code)
-
-
-def one_issue(validate, code, *children, **return_options):
-    found = issues(validate, code, *children, **return_options)
-    assert len(found) == 1, f"{code}: expected one issue, got {len(found)}"
-    return found[0]
-
-
-def values(issue, field):
-    return [place.value for place in issue.places if place.field == field]
 
 
 GROUP1_CODES = {"100", "1510", "1520", "1530", "1540", "1550", "1560Q", "1570", "1580", "2886Q",
@@ -51,7 +36,7 @@ def test_all_28_group1_rules_are_registered():
     " H801200001001 ",  # trimmed first
 ])
 def test_1510_passes_worked_examples(validate, upn):
-    assert issues(validate, "1510", child(upn=upn)) == []
+    assert issues_of(validate, "1510", child(upn=upn)) == []
 
 
 @pytest.mark.parametrize("upn, letter", [
@@ -81,7 +66,7 @@ def test_1510_fires_on_wrong_check_letter(validate, upn, letter):
     None, "",
 ])
 def test_1510_silent_when_upn_cannot_be_checked(validate, upn):
-    assert issues(validate, "1510", child(upn=upn, upn_unknown="UN2")) == []
+    assert issues_of(validate, "1510", child(upn=upn, upn_unknown="UN2")) == []
 
 
 def test_1510_algorithm_matches_independent_calculation():
@@ -126,11 +111,11 @@ def test_1530_fires_on_unrecognised_or_missing_code(validate, upn):
 def test_1530_list_boundaries(validate, code, fires):
     last12 = f"{code}123424567"
     upn = upn_check_letter(last12) + last12
-    assert len(issues(validate, "1530", child(upn=upn))) == (1 if fires else 0)
+    assert len(issues_of(validate, "1530", child(upn=upn))) == (1 if fires else 0)
 
 
 def test_1530_silent_without_upn(validate):
-    assert issues(validate, "1530", child(upn=None, upn_unknown="UN2"),
+    assert issues_of(validate, "1530", child(upn=None, upn_unknown="UN2"),
                   child(id="C2", upn="", upn_unknown="UN2")) == []
 
 
@@ -138,7 +123,7 @@ def test_1530_silent_without_upn(validate):
 
 @pytest.mark.parametrize("upn", ["H801200001001", "G80120000101A", "H80120000100"])
 def test_1540_passes(validate, upn):
-    assert issues(validate, "1540", child(upn=upn)) == []
+    assert issues_of(validate, "1540", child(upn=upn)) == []
 
 
 @pytest.mark.parametrize("upn", [
@@ -156,7 +141,7 @@ def test_1540_fires(validate, upn):
 
 @pytest.mark.parametrize("upn", ["H801200001001", "G80120000101A", "H801200001001 "])
 def test_1550_passes(validate, upn):
-    assert issues(validate, "1550", child(upn=upn)) == []
+    assert issues_of(validate, "1550", child(upn=upn)) == []
 
 
 @pytest.mark.parametrize("upn", [
@@ -193,11 +178,11 @@ def test_O6_one_faulty_upn_triggers_several_rules(validate):
     None, "",
 ])
 def test_1560Q_passes(validate, former):
-    assert issues(validate, "1560Q", child(former_upn=former)) == []
+    assert issues_of(validate, "1560Q", child(former_upn=former)) == []
 
 
 def test_O7_1560Q_accepts_i_o_s_in_a_former_upn(validate):
-    assert issues(validate, "1560Q", child(former_upn="I80120000101O")) == []
+    assert issues_of(validate, "1560Q", child(former_upn="I80120000101O")) == []
 
 
 @pytest.mark.parametrize("former", [
@@ -218,7 +203,7 @@ def test_1560Q_fires(validate, former):
 # -- 1570, 1580, 8500 LA child ID ----------------------------------------------------------
 
 def test_1570_boundary_20_characters_pass(validate):
-    assert issues(validate, "1570", child(id="ABCDEFGHIJ1234567890")) == []
+    assert issues_of(validate, "1570", child(id="ABCDEFGHIJ1234567890")) == []
 
 
 def test_1570_boundary_21_characters_fail(validate):
@@ -229,16 +214,16 @@ def test_1570_boundary_21_characters_fail(validate):
 
 @pytest.mark.parametrize("la_child_id", ["DfEX0000001", "  ABCDEFGHIJ1234567890  ", None, ""])
 def test_1570_passes_short_trimmed_or_absent(validate, la_child_id):
-    assert issues(validate, "1570", child(id=la_child_id, upn="H801200001001")) == []
+    assert issues_of(validate, "1570", child(id=la_child_id, upn="H801200001001")) == []
 
 
 def test_O12_1570_has_no_10_character_limit_from_the_guide(validate):
-    assert issues(validate, "1570", child(id="ABCDEFGHIJK")) == []
+    assert issues_of(validate, "1570", child(id="ABCDEFGHIJK")) == []
 
 
 @pytest.mark.parametrize("la_child_id", ["DfEX0000001", " AB123 ", None, ""])
 def test_1580_passes(validate, la_child_id):
-    assert issues(validate, "1580", child(id=la_child_id, upn="H801200001001")) == []
+    assert issues_of(validate, "1580", child(id=la_child_id, upn="H801200001001")) == []
 
 
 @pytest.mark.parametrize("la_child_id", ["AB-12345", "AB 123", "AB_123", "ABé123", "AB/1"])
@@ -249,12 +234,12 @@ def test_1580_fires(validate, la_child_id):
 
 
 def test_8500_passes_with_an_id(validate):
-    assert issues(validate, "8500", child(id="DfEX0000001")) == []
+    assert issues_of(validate, "8500", child(id="DfEX0000001")) == []
 
 
 @pytest.mark.parametrize("la_child_id", [None, "", "   "])
 def test_8500_fires_and_names_the_child_by_position(validate, la_child_id):
-    found = issues(validate, "8500", child(id="C1"),
+    found = issues_of(validate, "8500", child(id="C1"),
                    child(id=la_child_id, upn="H801200001001"))
     assert len(found) == 1
     assert found[0].fields == ["LAchildID"]
@@ -278,7 +263,7 @@ def test_8500_fires_when_child_identifiers_block_is_absent(validate):
 
 @pytest.mark.parametrize("sex", ["M", "F", "U", " F "])
 def test_4180_passes(validate, sex):
-    assert issues(validate, "4180", child(sex=sex)) == []
+    assert issues_of(validate, "4180", child(sex=sex)) == []
 
 
 @pytest.mark.parametrize("sex", [None, "", "m", "Male", "X", "0", "1", "2", "9"])
@@ -289,7 +274,7 @@ def test_4180_fires(validate, sex):
 
 
 def test_4180_gender_current_does_not_stand_in_for_sex(validate):
-    found = issues(validate, "4180",
+    found = issues_of(validate, "4180",
                    child(sex=None, extra_identifiers="<GenderCurrent>1</GenderCurrent>"))
     assert len(found) == 1
 
@@ -300,7 +285,7 @@ UNBORN = dict(dob=None, edob="2025-06-01", upn=None, upn_unknown="UN1", ethnicit
 
 
 def test_8750_passes_unborn_with_u(validate):
-    assert issues(validate, "8750", child(sex="U", **UNBORN)) == []
+    assert issues_of(validate, "8750", child(sex="U", **UNBORN)) == []
 
 
 @pytest.mark.parametrize("sex", ["F", None, "u"])
@@ -318,18 +303,18 @@ def test_8750_fires_for_unborn_not_u(validate, sex):
     (None, "2025-13-01"),  # an invalid expected date counts as absent
 ])
 def test_8750_silent_when_not_unborn(validate, dob, edob):
-    assert issues(validate, "8750", child(dob=dob, edob=edob, sex="F")) == []
+    assert issues_of(validate, "8750", child(dob=dob, edob=edob, sex="F")) == []
 
 
 # -- 8520 date of birth after ReferenceDate ------------------------------------------------
 
 @pytest.mark.parametrize("dob", ["2025-03-31", "2015-06-01", "2025-04-31"])
 def test_8520_passes_boundary_and_invalid(validate, dob):
-    assert issues(validate, "8520", child(dob=dob)) == []
+    assert issues_of(validate, "8520", child(dob=dob)) == []
 
 
 def test_8520_passes_unborn(validate):
-    assert issues(validate, "8520", child(sex="U", **UNBORN)) == []
+    assert issues_of(validate, "8520", child(sex="U", **UNBORN)) == []
 
 
 def test_8520_boundary_fails_2025_04_01(validate):
@@ -340,14 +325,15 @@ def test_8520_boundary_fails_2025_04_01(validate):
 
 def test_O10_wrong_but_valid_reference_date_is_used(validate):
     # ReferenceDate 2024-03-31 (100 fires) moves the cut-off back a year.
-    assert len(issues(validate, "8520", child(dob="2024-04-01"), reference_date="2024-03-31")) == 1
-    assert issues(validate, "8520", child(dob="2024-03-31"), reference_date="2024-03-31") == []
+    assert len(issues_of(validate, "8520", child(dob="2024-04-01"),
+                         reference_date="2024-03-31")) == 1
+    assert issues_of(validate, "8520", child(dob="2024-03-31"), reference_date="2024-03-31") == []
 
 
 @pytest.mark.parametrize("header_date", ["31/03/2025", None, "2025-02-30"])
 def test_invalid_reference_date_falls_back_to_2025_03_31(validate, header_date):
-    assert issues(validate, "8520", child(dob="2025-03-31"), reference_date=header_date) == []
-    assert len(issues(validate, "8520", child(dob="2025-04-01"),
+    assert issues_of(validate, "8520", child(dob="2025-03-31"), reference_date=header_date) == []
+    assert len(issues_of(validate, "8520", child(dob="2025-04-01"),
                       reference_date=header_date)) == 1
 
 
@@ -367,7 +353,7 @@ def test_8525Q_fires_on_both_or_neither(validate, dob, edob):
 @pytest.mark.parametrize("dob, edob", [("2010-01-01", None), (None, "2025-06-01"),
                                        ("2010-01-01", "2025-13-45")])
 def test_8525Q_passes_on_exactly_one(validate, dob, edob):
-    assert issues(validate, "8525Q", child(dob=dob, edob=edob)) == []
+    assert issues_of(validate, "8525Q", child(dob=dob, edob=edob)) == []
 
 
 # -- 8530Q expected date of birth range ----------------------------------------------------
@@ -378,7 +364,7 @@ def test_8525Q_passes_on_exactly_one(validate, dob, edob):
     "2025-12-31",  # O1: upper end included (the implementation fires)
 ])
 def test_O1_8530Q_passes_march_to_december_both_ends(validate, edob):
-    assert issues(validate, "8530Q", child(dob=None, edob=edob, sex="U")) == []
+    assert issues_of(validate, "8530Q", child(dob=None, edob=edob, sex="U")) == []
 
 
 @pytest.mark.parametrize("edob", ["2025-02-28", "2026-01-01", "2024-11-20"])
@@ -396,7 +382,7 @@ def test_8530Q_applies_when_date_of_birth_also_present(validate):
 
 @pytest.mark.parametrize("edob", [None, "", "2025-13-01", "01/06/2025"])
 def test_8530Q_silent_without_valid_expected_date(validate, edob):
-    assert issues(validate, "8530Q", child(edob=edob)) == []
+    assert issues_of(validate, "8530Q", child(edob=edob)) == []
 
 
 @pytest.mark.parametrize("reference_date, edob, fires", [
@@ -406,7 +392,7 @@ def test_8530Q_silent_without_valid_expected_date(validate, edob):
     ("2025-05-31", "2026-02-28", False), ("2025-05-31", "2026-03-01", True),
 ])
 def test_8530Q_range_follows_the_reference_date(validate, reference_date, edob, fires):
-    found = issues(validate, "8530Q", child(dob=None, edob=edob, sex="U"),
+    found = issues_of(validate, "8530Q", child(dob=None, edob=edob, sex="U"),
                    reference_date=reference_date)
     assert len(found) == (1 if fires else 0)
 
@@ -419,7 +405,7 @@ def test_8530Q_range_follows_the_reference_date(validate, reference_date, edob, 
     ("2010-05-05", "2010-05-32"),  # an invalid death date: silent
 ])
 def test_8535Q_passes(validate, dob, dod):
-    assert issues(validate, "8535Q", child(dob=dob, dod=dod)) == []
+    assert issues_of(validate, "8535Q", child(dob=dob, dod=dod)) == []
 
 
 @pytest.mark.parametrize("dob, edob, dod", [
@@ -437,7 +423,7 @@ def test_8535Q_fires(validate, dob, edob, dod):
 
 @pytest.mark.parametrize("dod", ["2024-04-01", "2025-03-31", None, "2025-04-31"])
 def test_8545Q_passes_boundaries(validate, dod):
-    assert issues(validate, "8545Q", child(dod=dod)) == []
+    assert issues_of(validate, "8545Q", child(dod=dod)) == []
 
 
 @pytest.mark.parametrize("dod", ["2024-03-31", "2025-04-01"])
@@ -448,7 +434,7 @@ def test_8545Q_fails_boundaries(validate, dod):
 
 def test_8545Q_census_year_follows_an_invalid_header_fallback(validate):
     # The implementation is silent when the header date is invalid; the spec's fallback applies.
-    assert len(issues(validate, "8545Q", child(dod="2024-03-31"), reference_date="bad")) == 1
+    assert len(issues_of(validate, "8545Q", child(dod="2024-03-31"), reference_date="bad")) == 1
 
 
 # -- 8770Q UPN or reason for a school-age child --------------------------------------------
@@ -473,49 +459,49 @@ def test_8770Q_fires(validate, dob, upn_unknown):
 
 
 def test_O2_8770Q_boundary_first_not_school_age_birth_2019_09_01(validate):
-    assert issues(validate, "8770Q", school_age(dob="2019-09-01")) == []
+    assert issues_of(validate, "8770Q", school_age(dob="2019-09-01")) == []
 
 
 def test_O2_8770Q_school_age_cut_off_moves_with_reference_date(validate):
-    assert len(issues(validate, "8770Q", school_age(dob="2018-08-31"),
+    assert len(issues_of(validate, "8770Q", school_age(dob="2018-08-31"),
                       reference_date="2024-03-31")) == 1
-    assert issues(validate, "8770Q", school_age(dob="2018-09-01"),
+    assert issues_of(validate, "8770Q", school_age(dob="2018-09-01"),
                   reference_date="2024-03-31") == []
 
 
 @pytest.mark.parametrize("reason", ["UN2", "UN3", "UN4", "UN5", "UN6", "UN7", " UN2 "])
 def test_8770Q_passes_with_a_reason(validate, reason):
-    assert issues(validate, "8770Q", school_age(upn_unknown=reason)) == []
+    assert issues_of(validate, "8770Q", school_age(upn_unknown=reason)) == []
 
 
 @pytest.mark.parametrize("upn", ["H801200001001", "XYZ"])  # a malformed UPN counts as present
 def test_8770Q_passes_with_a_upn(validate, upn):
-    assert issues(validate, "8770Q", school_age(upn=upn)) == []
+    assert issues_of(validate, "8770Q", school_age(upn=upn)) == []
 
 
 def test_8770Q_passes_when_every_episode_is_nfa(validate):
     child_xml = school_age(dob="2010-01-01", episodes=(episode(nfa="true"), episode(nfa="1")))
-    assert issues(validate, "8770Q", child_xml) == []
+    assert issues_of(validate, "8770Q", child_xml) == []
 
 
 @pytest.mark.parametrize("nfa", [None, "yes"])
 def test_8770Q_needs_an_nfa_that_is_false(validate, nfa):
-    assert issues(validate, "8770Q", school_age(episodes=(episode(nfa=nfa),))) == []
+    assert issues_of(validate, "8770Q", school_age(episodes=(episode(nfa=nfa),))) == []
 
 
 def test_8770Q_fires_once_with_nfa_true_and_false(validate):
     child_xml = school_age(dob="2010-01-01",
                            episodes=(episode(nfa="true"), episode(nfa="false"), episode(nfa="0")))
-    assert len(issues(validate, "8770Q", child_xml)) == 1
+    assert len(issues_of(validate, "8770Q", child_xml)) == 1
 
 
 @pytest.mark.parametrize("dob, edob", [(None, "2025-06-01"), ("2010-02-30", None)])
 def test_8770Q_silent_without_valid_date_of_birth(validate, dob, edob):
-    assert issues(validate, "8770Q", child(episode(nfa="0"), dob=dob, edob=edob, upn=None)) == []
+    assert issues_of(validate, "8770Q", child(episode(nfa="0"), dob=dob, edob=edob, upn=None)) == []
 
 
 def test_8770Q_silent_without_episodes(validate):
-    assert issues(validate, "8770Q", child("", dob="2010-01-01", upn=None)) == []
+    assert issues_of(validate, "8770Q", child("", dob="2010-01-01", upn=None)) == []
 
 
 # -- 8772 UN7 with further action ----------------------------------------------------------
@@ -543,16 +529,16 @@ def test_8772_one_issue_for_several_further_action_episodes(validate):
 def test_8772_passes_when_every_episode_is_nfa(validate):
     child_xml = child(episode(nfa="true"), episode(nfa="TRUE"), episode(nfa="1"), upn=None,
                       upn_unknown="UN7")
-    assert issues(validate, "8772", child_xml) == []
+    assert issues_of(validate, "8772", child_xml) == []
 
 
 @pytest.mark.parametrize("reason", ["UN6", "un7", None])
 def test_8772_passes_for_other_reasons(validate, reason):
-    assert issues(validate, "8772", child(episode(nfa="0"), upn=None, upn_unknown=reason)) == []
+    assert issues_of(validate, "8772", child(episode(nfa="0"), upn=None, upn_unknown=reason)) == []
 
 
 def test_O11_8772_silent_for_un7_child_without_episodes(validate):
-    assert issues(validate, "8772", child("", upn=None, upn_unknown="UN7")) == []
+    assert issues_of(validate, "8772", child("", upn=None, upn_unknown="UN7")) == []
 
 
 # -- 8775Q over 25 -------------------------------------------------------------------------
@@ -570,7 +556,7 @@ def closed(date):
     (None, (episode(),)),
 ])
 def test_8775Q_passes(validate, dob, episodes):
-    assert issues(validate, "8775Q", child(*episodes, dob=dob)) == []
+    assert issues_of(validate, "8775Q", child(*episodes, dob=dob)) == []
 
 
 @pytest.mark.parametrize("dob, episodes", [
@@ -612,10 +598,139 @@ def test_8775Q_points_at_every_qualifying_episode(validate):
      "Former UPN wrongly formatted"),
 ])
 def test_O3_messages_are_emitted_exactly_as_the_spec_gives_them(validate, code, xml, message):
-    assert [issue.message for issue in issues(validate, code, xml)] == [message]
+    assert [issue.message for issue in issues_of(validate, code, xml)] == [message]
 
 
 def test_O5_8530Q_note_is_printed_as_the_guide_prints_it(validate):
     report = validate(make_return(child(dob=None, edob="2026-01-01", sex="U")))
     assert ("8530Q: All records have been checked and can confirm that the data has been amended "
             "(where required) and the data is now correct in all instances") in report.notes
+
+
+# -- readings and boundaries of the group 1 spec -----------------------------------------------
+
+@pytest.mark.parametrize("upn, fires_1530", [
+    ("H801200001001", False), ("T942123424567", False), ("K909123424567", False),
+    ("R420123424567", False), ("W421123424567", True), ("X943123424567", False),
+    ("B944123424567", True), ("E000200005001", True),
+])
+def test_1530_examples_have_correct_check_letters(validate, upn, fires_1530):
+    report = validate(make_return(child(upn=upn)))
+    assert len(fired(report, "1530")) == (1 if fires_1530 else 0)
+    assert fired(report, "1510") == []
+    assert fired(report, "1540") == fired(report, "1550") == []
+
+
+@pytest.mark.parametrize("dob", ["01/04/2025", "2025-4-01", "2025-04-01T00:00:00"])
+def test_8520_loosely_written_birth_date_is_absent(validate, dob):
+    report = validate(make_return(child(dob=dob)))
+    assert fired(report, "8520") == []
+    assert len(fired(report, "8525Q")) == 1  # neither date is valid
+
+
+@pytest.mark.parametrize("dod", ["01/04/2025", "2024-03-31T00:00:00"])
+def test_8545Q_and_8535Q_silent_for_a_loosely_written_death_date(validate, dod):
+    report = validate(make_return(child(dod=dod, dob=None, edob="2025-06-01", sex="U")))
+    assert fired(report, "8545Q") == fired(report, "8535Q") == []
+
+
+@pytest.mark.parametrize("dod, fires", [("2023-03-31", True), ("2023-04-01", False),
+                                        ("2024-03-31", False), ("2024-04-01", True)])
+def test_8545Q_census_year_shifts_with_a_valid_header(validate, dod, fires):
+    assert len(issues_of(validate, "8545Q", child(dod=dod),
+                         reference_date="2024-03-31")) == int(fires)
+
+
+@pytest.mark.parametrize("edob, fires", [("2025-02-28", True), ("2025-03-01", False),
+                                         ("2025-12-31", False), ("2026-01-01", True)])
+@pytest.mark.parametrize("header_date", [None, "2025-03-31T00:00:00", "2025-02-30"])
+def test_8530Q_range_falls_back_to_the_years_reference_date(validate, header_date, edob, fires):
+    assert len(issues_of(validate, "8530Q", child(dob=None, edob=edob, sex="U"),
+                 reference_date=header_date)) == int(fires)
+
+
+@pytest.mark.parametrize("dob, fires", [("1999-03-30", True), ("1999-03-31", False)])
+def test_8775Q_over_25_shifts_with_a_valid_header(validate, dob, fires):
+    assert len(issues_of(validate, "8775Q", child(dob=dob),
+                         reference_date="2024-03-31")) == int(fires)
+
+
+@pytest.mark.parametrize("dob, fires", [("2000-03-30", True), ("2000-03-31", False)])
+def test_8775Q_over_25_falls_back_to_the_years_reference_date(validate, dob, fires):
+    assert len(issues_of(validate, "8775Q", child(dob=dob),
+                         reference_date="31/03/2025")) == int(fires)
+
+
+@pytest.mark.parametrize("dob, fires", [("2019-08-31", True), ("2019-09-01", False)])
+def test_8770Q_school_age_falls_back_to_the_years_reference_date(validate, dob, fires):
+    xml = child(episode(nfa="0"), dob=dob, upn=None)
+    assert len(issues_of(validate, "8770Q", xml, reference_date="")) == int(fires)
+
+
+@pytest.mark.parametrize("dob, fires", [("2025-03-31", False), ("2025-04-01", True)])
+def test_8520_whitespace_only_header_falls_back(validate, dob, fires):
+    assert len(issues_of(validate, "8520", child(dob=dob), reference_date="  ")) == int(fires)
+
+
+@pytest.mark.parametrize("upn", ["", "   "])
+def test_8770Q_empty_upn_is_absent(validate, upn):
+    issue = issues_of(validate, "8770Q", child(episode(nfa="0"), dob="2019-08-31", upn=upn))
+    assert len(issue) == 1
+    assert values(issue[0], "UPN") == [None]
+
+
+@pytest.mark.parametrize("nfa", ["FALSE", " False ", " 0 "])
+def test_8770Q_false_in_any_case_and_trimmed(validate, nfa):
+    assert len(issues_of(validate, "8770Q", child(episode(nfa=nfa), dob="2010-01-01",
+                         upn=None))) == 1
+
+
+def test_8772_empty_cindetails_is_no_episode(validate):
+    assert issues_of(validate, "8772", child("<CINdetails/>", upn=None, upn_unknown="UN7")) == []
+    assert len(issues_of(validate, "8772", child("<CINdetails> <ReferralNFA/> </CINdetails>",
+                                         upn=None, upn_unknown="UN7"))) == 1
+
+
+@pytest.mark.parametrize("nfa", [" true ", "True", " 1 "])
+def test_8772_true_in_any_case_and_trimmed(validate, nfa):
+    assert issues_of(validate, "8772", child(episode(nfa=nfa), upn=None, upn_unknown="UN7")) == []
+
+
+def test_8750_sex_is_trimmed(validate):
+    assert issues_of(validate, "8750", child(dob=None, edob="2025-06-01", sex=" U ")) == []
+
+
+def test_8525Q_invalid_expected_date_with_a_date_of_birth_passes(validate):
+    assert issues_of(validate, "8525Q", child(dob="2010-01-01", edob="2025-06-01T00:00:00")) == []
+
+
+def test_8772_children_sharing_an_id_are_not_mixed(validate):
+    assert issues_of(validate, "8772",
+                  child(episode(nfa="true"), upn=None, upn_unknown="UN7", id="C1"),
+                  child(episode(nfa="false"), upn="H801200001001", id="C1")) == []
+
+
+def test_8770Q_children_sharing_an_id_are_not_mixed(validate):
+    assert issues_of(validate, "8770Q",
+                  child(episode(nfa="true"), dob="2010-01-01", upn=None, id="C1"),
+                  child(episode(nfa="false"), dob="2020-01-01", upn=None, id="C1")) == []
+
+
+def test_8775Q_children_sharing_an_id_are_not_mixed(validate):
+    assert issues_of(validate, "8775Q",
+                  child(episode(close="2024-06-14", reason="RC1"), dob="1999-06-15", id="C1"),
+                  child(episode(), dob="2010-01-01", upn="T942123424567", id="C1")) == []
+
+
+def test_issue_for_each_of_two_children_sharing_an_id_names_its_position(validate):
+    found = issues_of(validate, "4180", child(sex="X", id="C1"),
+                   child(sex="Y", upn="T942123424567", id="C1"))
+    assert [(issue.child.la_child_id, issue.child.index) for issue in found] == [("C1", 1),
+                                                                                 ("C1", 2)]
+
+
+def test_a_value_holding_an_element_is_still_absent(validate):
+    xml = child(id="C1").replace("<Sex>M</Sex>", "<Sex><X>M</X></Sex>")
+    report = validate(make_return(xml))
+    assert len(fired(report, "4180")) == 1
+    assert len(fired(report, "S06")) == 1

@@ -14,7 +14,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
-from builders import assessment, child, cin_plan, cpp, episode, make_return, s47
+from builders import assessment, child, cin_plan, cpp, episode, make_return, one_episode, s47
 from click.testing import CliRunner
 from conftest import fired
 from hypothesis import given, settings
@@ -32,10 +32,6 @@ MORE = N - 1 - OTHERS_SHOWN  # others each item leaves unnamed
 def _per_item(issues) -> Counter:
     """How many issues each item (its first place) gets."""
     return Counter((i.places[0].path, i.places[0].field) for i in issues)
-
-
-def one_episode(*groups, **kwargs):
-    return make_return(child(episode(*groups, **kwargs)))
 
 
 # -- one issue per ordered pair: at most OTHERS_SHOWN per item ------------------------------

@@ -9,17 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from builders import child, cpp, episode, make_return, s47
-from conftest import fired
-
-
-def one_episode(*groups: str, dod=None, **episode_kw) -> str:
-    """A return with one child (C1) and one episode holding `groups`."""
-    return make_return(child(episode(*groups, **episode_kw), id="C1", dod=dod))
-
-
-def places(issue) -> list[tuple[str, str, str | None]]:
-    return [(place.path, place.field, place.value) for place in issue.places]
+from builders import LAST_YEARS_REFERENCE_DATE, child, cpp, episode, make_return, one_episode, s47
+from conftest import FALLBACK_HEADERS, fired, places
 
 
 PLAN_1 = "CINdetails[1]/ChildProtectionPlans[1]"
@@ -522,3 +513,113 @@ def test_8940_different_child_elements_are_never_combined(validate):
     report = validate(make_return(child(episode(cpp("2024-05-01")), id="C1"),
                                   child(episode(cpp("2024-06-03")), id="C1")))
     assert fired(report, "8940") == []
+
+
+# -- the ReferenceDate falls back when absent or invalid, moves when valid (P1) ----------------
+
+@pytest.mark.parametrize("head", FALLBACK_HEADERS)
+def test_period_rules_use_the_years_reference_date_when_it_falls_back(validate, head):
+    report = validate(one_episode(
+        cpp("2025-04-01"),  # 8720: after ReferenceDate
+        cpp("2024-03-01", end="2024-03-31"),  # 8930: before the year
+        cpp("2024-03-01", end="2025-03-31"),  # 8930: last day passes
+        ref="2024-03-01", **head))
+    assert [i.places[0].path for i in fired(report, "8720")] == [
+        "CINdetails[1]/ChildProtectionPlans[1]"]
+    assert [i.places[0].path for i in fired(report, "8930")] == [
+        "CINdetails[1]/ChildProtectionPlans[2]"]
+
+
+@pytest.mark.parametrize("start, fires", [("2024-03-31", False), ("2024-04-01", True)])
+def test_8720_upper_limit_follows_header_reference_date(validate, start, fires):
+    report = validate(one_episode(cpp(start), ref="2023-05-01", reference_date=LAST_YEARS_REFERENCE_DATE))
+    assert len(fired(report, "8720")) == fires
+
+
+@pytest.mark.parametrize("end, fires", [
+    ("2023-03-31", True), ("2023-04-01", False), ("2024-03-31", False), ("2024-04-01", True),
+])
+def test_8930_period_follows_header_reference_date(validate, end, fires):
+    report = validate(one_episode(cpp("2023-03-01", end=end), ref="2023-03-01",
+                                  reference_date=LAST_YEARS_REFERENCE_DATE))
+    assert len(fired(report, "8930")) == fires
+
+
+@pytest.mark.parametrize("start, checked", [
+    ("2023-03-31", False), ("2023-04-01", True), ("2024-03-31", True), ("2024-04-01", False),
+])
+def test_2885_checked_plans_follow_header_reference_date(validate, start, checked):
+    report = validate(one_episode(cpp(start), ref="2023-03-01", reference_date=LAST_YEARS_REFERENCE_DATE))
+    assert len(fired(report, "2885")) == checked
+
+
+@pytest.mark.parametrize("plan_start, cpc, fires", [
+    ("2024-03-29", "2023-03-31", True),  # the conference falls before the shifted year
+    ("2024-03-29", "2023-04-03", False),
+    ("2024-04-01", None, False),  # the plan falls after the shifted year: not counted
+])
+def test_2883_counts_follow_header_reference_date(validate, plan_start, cpc, fires):
+    xml = make_return(child(episode(s47("2023-03-20", cpc=cpc, not_required="false"),
+                                    cpp(plan_start), ref="2023-03-20")),
+                      reference_date=LAST_YEARS_REFERENCE_DATE)
+    assert len(fired(validate(xml), "2883")) == fires
+
+
+@pytest.mark.parametrize("a_start, fires", [("2024-03-31", True), ("2024-04-01", False)])
+def test_8940_open_plan_lasts_to_header_reference_date(validate, a_start, fires):
+    report = validate(one_episode(cpp("2024-01-02"), cpp(a_start, end="2024-05-01"),
+                                  ref="2024-01-02", reference_date=LAST_YEARS_REFERENCE_DATE))
+    assert len(fired(report, "8940")) == fires
+
+
+# -- empty groups (P2), conference levels (P7), values no rule may crash on --------------------
+
+PLAN_RULES = ("8720", "8730", "8905", "8910")
+
+
+@pytest.mark.parametrize("empty", ["<ChildProtectionPlans/>",
+                                   "<ChildProtectionPlans>\n  </ChildProtectionPlans>",
+                                   "<ChildProtectionPlans><!-- none --></ChildProtectionPlans>"])
+def test_empty_plan_group_is_no_plan(validate, empty):
+    report = validate(one_episode(empty, cpp("2024-06-03"), cpp("2024-07-01")))
+    assert all(fired(report, code) == [] for code in PLAN_RULES)
+    # the empty group is not a third open plan; the two real ones are counted (8935)
+    [issue] = fired(report, "8935")
+    assert len(issue.places) == 4
+
+
+def test_plan_group_holding_only_empty_elements_is_a_plan(validate):
+    report = validate(one_episode("<ChildProtectionPlans><CPPstartDate/></ChildProtectionPlans>"))
+    for code in PLAN_RULES:
+        [issue] = fired(report, code)
+        assert issue.places[0].path == "CINdetails[1]/ChildProtectionPlans[1]"
+
+
+def test_2885_empty_section47_is_not_associated(validate):
+    report = validate(one_episode("<Section47/>", cpp("2024-06-17"), cpc="2024-06-17"))
+    assert fired(report, "2885") == []
+
+
+def test_2885_section47_with_flag_not_given_is_associated(validate):
+    report = validate(one_episode(s47("2024-06-01", not_required=""), cpp("2024-06-17"),
+                                  cpc="2024-06-17"))
+    [issue] = fired(report, "2885")
+    assert issue.places[1].path == "CINdetails[1]/Section47[1]"
+
+
+def test_8935_and_8940_name_the_child_of_each_issue(validate):
+    report = validate(make_return(child(episode(cpp("2024-05-01")), id="C1"),
+                                  child(episode(cpp("2024-05-01"), cpp("2024-06-03")), id="C2")))
+    assert [i.child.la_child_id for i in fired(report, "8935")] == ["C2"]
+    assert [i.child.la_child_id for i in fired(report, "8940")] == ["C2"]
+
+
+@pytest.mark.parametrize("previous, fires", [
+    pytest.param("0" * 5000 + "3", False, id="leading-zeros"),
+    pytest.param("9" * 5000, False, id="huge"),
+    pytest.param("-" + "9" * 5000, True, id="huge-negative"),
+    pytest.param("-" + "0" * 5000, False, id="minus-zero"),
+])
+def test_8730_very_long_integers(validate, previous, fires):
+    report = validate(one_episode(cpp(previous=previous)))
+    assert len(fired(report, "8730")) == fires

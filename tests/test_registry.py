@@ -4,7 +4,7 @@ import inspect
 from collections import Counter
 
 from cin_validate import years
-from cin_validate.checks import CHILD_CHECKS, MODULES, RETURN_CHECKS, implemented
+from cin_validate.checks import MODULES, RETURN_CHECKS, implemented
 
 
 def test_every_catalogue_rule_has_a_check_and_every_check_a_catalogue_entry():
@@ -16,7 +16,7 @@ def test_each_collection_year_holds_the_rules_its_spec_gives():
     adds module 5's 12 rules."""
     held = years.held()
     base = held["2024-25"].rules
-    assert len(base) == 109
+    assert len(base) == 109  # years.md's count, an independent oracle on purpose
     assert held["2025-26"].rules == base
     module5 = {code: info for code, info in held["2026-27"].rules.items() if code not in base}
     assert sorted(module5) == ["8995Q", "9000Q", "9005", "9006", "9007", "9008", "9009",
@@ -24,12 +24,6 @@ def test_each_collection_year_holds_the_rules_its_spec_gives():
     assert all(held["2026-27"].rules[code] is info for code, info in base.items())
     assert {info.year for info in module5.values()} == {"2026-27"}
     assert {info.year for info in base.values()} == {"2024-25"}
-
-
-def test_each_check_is_documented_with_a_passing_and_a_failing_example():
-    for code, check in {**CHILD_CHECKS, **RETURN_CHECKS}.items():
-        doc = (inspect.getdoc(check) or "").lower()
-        assert "pass" in doc and "fail" in doc, f"{code} ({check.__name__}) needs examples"
 
 
 def test_every_module_has_a_visible_table():

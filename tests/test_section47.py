@@ -9,22 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from builders import child, episode, make_return, s47
-from conftest import fired
+from builders import LAST_YEARS_REFERENCE_DATE, child, el, episode, make_return, one_episode, s47
+from conftest import FALLBACK_HEADERS, fired, places
 
 NOTE_8675Q = ("8675Q: All records have been checked and can confirm that the data has been "
               "amended (where required). All remaining queries relate to initial child protection "
               "conferences that took place after the year end.")
-
-
-def one_episode(*groups: str, reference_date="2025-03-31", **episode_kw) -> str:
-    """A return with one child (C1) and one episode holding `groups`."""
-    return make_return(child(episode(*groups, **episode_kw), id="C1"),
-                       reference_date=reference_date)
-
-
-def places(issue) -> list[tuple[str, str, str | None]]:
-    return [(place.path, place.field, place.value) for place in issue.places]
 
 
 # --- 2884: conference recorded at both the CIN and the S47 level ---------------------------
@@ -458,3 +448,93 @@ def test_8890_one_issue_per_group_naming_every_collision(validate):
     assert [[p.path for p in i.places if p.field == "S47ActualStartDate"] for i in issues] == [
         ["CINdetails[1]/Section47[2]", "CINdetails[1]/Section47[1]"],
         ["CINdetails[1]/Section47[3]", "CINdetails[1]/Section47[1]", "CINdetails[1]/Section47[2]"]]
+
+
+# -- the ReferenceDate falls back when absent or invalid, moves when valid (P1) ----------------
+
+@pytest.mark.parametrize("head", FALLBACK_HEADERS)
+@pytest.mark.parametrize("start, fires", [("2025-03-09", True), ("2025-03-10", False)])
+def test_8675Q_cut_off_2025_03_10_when_reference_date_falls_back(validate, head, start, fires):
+    report = validate(one_episode(s47(start, not_required="false"), **head))
+    assert len(fired(report, "8675Q")) == fires
+
+
+@pytest.mark.parametrize("head", FALLBACK_HEADERS)
+def test_period_rules_use_the_years_reference_date_when_it_falls_back(validate, head):
+    report = validate(one_episode(
+        s47("2024-03-31", not_required="false"),  # 8740: before 2024-04-01
+        s47("2024-04-02", cpc="2025-04-01", not_required="false"),  # 8715: after 2025-03-31
+        ref="2024-03-01", **head))
+    assert [i.places[0].path for i in fired(report, "8740")] == ["CINdetails[1]/Section47[1]"]
+    assert [i.places[0].path for i in fired(report, "8715")] == ["CINdetails[1]/Section47[2]"]
+
+
+@pytest.mark.parametrize("start, fires", [
+    ("2023-03-31", True), ("2023-04-01", False), ("2024-03-31", False), ("2024-04-01", True),
+])
+def test_8740_period_follows_header_reference_date(validate, start, fires):
+    report = validate(one_episode(s47(start, not_required="false"), ref="2023-03-01",
+                                  reference_date=LAST_YEARS_REFERENCE_DATE))
+    assert len(fired(report, "8740")) == fires
+
+
+@pytest.mark.parametrize("a_start, fires", [("2024-03-31", True), ("2024-04-01", False)])
+def test_8890_open_group_lasts_to_header_reference_date(validate, a_start, fires):
+    report = validate(one_episode(s47("2024-01-02", not_required="false"),
+                                  s47(a_start, not_required="true"), ref="2024-01-02",
+                                  reference_date=LAST_YEARS_REFERENCE_DATE))
+    assert len(fired(report, "8890")) == fires
+
+
+# -- empty groups (P2), conference levels (P6), groups apart (P3) ------------------------------
+
+def test_empty_section47_groups_are_never_open(validate):
+    report = validate(one_episode("<Section47/>", "<Section47>  </Section47>",
+                                  close="2024-10-25", reason="RC1"))
+    assert fired(report, "8839") == [] and fired(report, "8868") == []
+
+
+def test_section47_groups_holding_only_empty_elements_are_open(validate):
+    empty_flag = "<Section47>" + el("ICPCnotRequired", "") + "</Section47>"
+    report = validate(one_episode(empty_flag, empty_flag, close="2024-10-25", reason="RC1"))
+    [issue] = fired(report, "8839")
+    assert [p.path for p in issue.places] == ["CINdetails[1]/Section47[1]"] * 2 + [
+        "CINdetails[1]/Section47[2]"] * 2
+    assert len(fired(report, "8868")) == 1
+
+
+def test_cin_level_conference_never_completes_an_s47_group(validate):
+    report = validate(one_episode(s47("2024-03-28", not_required="false"),
+                                  s47("2024-06-03", not_required="0"),
+                                  cpc="2024-06-17", close="2024-10-25", reason="RC1"))
+    assert len(fired(report, "8675Q")) == 2
+    assert len(fired(report, "8740")) == 1
+    assert len(fired(report, "8839")) == 1
+    assert len(fired(report, "8868")) == 1
+    # the second group starts inside the first, which is open (no S47-level conference)
+    assert [i.places[0].path for i in fired(report, "8890")] == ["CINdetails[1]/Section47[2]"]
+
+
+def test_8615_ignores_cin_level_conference(validate):
+    report = validate(one_episode(s47("2024-06-20", not_required="true"), cpc="2024-06-17"))
+    assert fired(report, "8615") == []
+
+
+def test_8890_two_open_groups_starting_the_same_day_flag_each_other(validate):
+    report = validate(one_episode(s47("2024-05-01", not_required="false"),
+                                  s47("2024-05-01", not_required=None)))
+    issues = fired(report, "8890")
+    assert [(i.places[0].path, i.places[1].path) for i in issues] == [
+        ("CINdetails[1]/Section47[1]", "CINdetails[1]/Section47[2]"),
+        ("CINdetails[1]/Section47[2]", "CINdetails[1]/Section47[1]")]
+    assert all(i.child.la_child_id == "C1" for i in issues)
+
+
+def test_2884_two_episodes_with_the_same_cin_level_date_give_one_issue_per_s47(validate):
+    report = validate(make_return(child(
+        episode(ref="2024-05-01", close="2024-08-01", reason="RC1", cpc="2024-05-20"),
+        episode(s47("2024-09-02", cpc="2024-05-20", not_required="false"), ref="2024-09-02",
+                cpc="2024-05-20"))))
+    [issue] = fired(report, "2884")
+    assert [p.path for p in issue.places] == ["CINdetails[1]", "CINdetails[2]",
+                                              "CINdetails[2]/Section47[1]"]

@@ -330,10 +330,11 @@ def test_an_unknown_year_is_a_command_line_mistake(returns, tmp_path):
 def test_rules_and_explain_follow_the_year(returns):
     listing = run("rules", "--year", "2026-27").stdout
     assert "Rule set 2026-27" in listing and "preview" in listing
-    assert "121 of 121 rules checked" in listing
+    assert "{0} of {0} rules checked".format(len(years.get("2026-27").rules)) in listing
     assert "from the message" in listing and "quoted" in listing
-    assert "109 of 109 rules checked" in run("rules").stdout
-    assert "109 of 109 rules checked" in run("rules", "--year", "2025-26").stdout
+    base = "{0} of {0} rules checked".format(len(years.get("2024-25").rules))
+    assert base in run("rules").stdout
+    assert base in run("rules", "--year", "2025-26").stdout
     explained = run("explain", "9009", "--year", "2026-27").stdout
     assert "from the message" in explained and "2026-27: preview" in explained
     assert "checks.pre_proceedings.step_decision_date_invalid" in explained

@@ -3,6 +3,11 @@
 Each module ends with a visible table: `CHILD_CHECKS` (code -> function run on each child) and
 `RETURN_CHECKS` (code -> class that sees the whole return). Adding a rule means one function in
 its module's table and one entry in the catalogue under `rules/`; a test proves the two agree.
+
+A check's docstring ends with its examples, e.g. "Passes: A{2025-01-27, —}. Fails:
+A{2025-01-26, —}.", in the notation of `tests/notation.py`; `tests/cases/<code>.toml` holds the
+same examples with what each failing one must point at, and `tests/test_rule_examples.py` runs
+them and keeps the docstring equal to the case file.
 """
 
 from __future__ import annotations

@@ -28,7 +28,8 @@ def _factors_at(items: Iterable) -> tuple[Place, ...]:
 def assessment_starts_after_authorisation(child: Child, ctx: Context) -> Iterable[Finding]:
     """8608: a start date strictly later than the authorisation date; the same day passes.
 
-    Passes: A{2024-10-01, 2024-10-01}. Fails: A{2024-10-02, 2024-10-01}.
+    Passes: A{2024-10-01, 2024-10-01}.
+    Fails: A{2024-10-02, 2024-10-01}.
     """
     for episode in child.episodes:
         for a in episode.assessments:
@@ -39,7 +40,8 @@ def assessment_starts_after_authorisation(child: Child, ctx: Context) -> Iterabl
 def factors_on_open_assessment(child: Child, ctx: Context) -> Iterable[Finding]:
     """8614: an open assessment must not carry factors (any non-empty value, valid or not).
 
-    Passes: A{2025-02-10, 2025-03-20, [3B]}. Fails: A{2025-02-10, —, [3B]}.
+    Passes: A{2025-02-10, 2025-03-20, [3B]}.
+    Fails: A{2025-02-10, —, [3B]}.
     """
     for episode in child.episodes:
         for a in episode.assessments:
@@ -57,7 +59,8 @@ def open_assessment_too_long(child: Child, ctx: Context) -> Iterable[Finding]:
 
     A start on the cut-off day itself (2025-01-27 for 2025-03-31) is exactly 45 working days
     old, not "more than 45", so it passes (open question O1).
-    Passes: A{2025-01-27, —}. Fails: A{2025-01-26, —}.
+    Passes: A{2025-01-27, —}.
+    Fails: A{2025-01-26, —}.
     """
     cut_off = open_assessment_cutoff(ctx)
     for episode in child.episodes:
@@ -69,7 +72,8 @@ def open_assessment_too_long(child: Child, ctx: Context) -> Iterable[Finding]:
 def authorisation_outside_census_year(child: Child, ctx: Context) -> Iterable[Finding]:
     """8696: a valid authorisation date must fall within the census year, both ends included.
 
-    Passes: A{2024-02-01, 2024-04-01}. Fails: A{2025-03-03, 2025-04-01}.
+    Passes: A{2024-02-01, 2024-04-01}.
+    Fails: A{2025-03-03, 2025-04-01}.
     """
     for episode in child.episodes:
         for a in episode.assessments:
@@ -80,7 +84,8 @@ def authorisation_outside_census_year(child: Child, ctx: Context) -> Iterable[Fi
 def open_assessment_start_outside_census_year(child: Child, ctx: Context) -> Iterable[Finding]:
     """8736: an open assessment needs a valid start date within the census year.
 
-    Passes: A{2024-04-01, —}. Fails: A{2024-03-31, —} and A{—, —}.
+    Passes: A{2024-04-01, —}.
+    Fails: A{2024-03-31, —}; A{"", ""} (present, no dates).
     """
     for episode in child.episodes:
         for a in episode.assessments:
@@ -123,7 +128,8 @@ def factor_21_with_other_factors(child: Child, ctx: Context) -> Iterable[Finding
     """8869: factor 21 ("no factors identified") must be the only factor of its assessment.
 
     21 repeated alone is a duplicate (8898), not a combination.
-    Passes: A{…, [21]} and A{…, [21, 21]}. Fails: A{…, [21, 1B]}.
+    Passes: A{…, [21]}; A{…, [21, 21]}.
+    Fails: A{…, [21, 1B]}.
     """
     for episode in child.episodes:
         for a in episode.assessments:
@@ -138,8 +144,8 @@ def single_no_factors_assessment_without_rc8_rc9(child: Child, ctx: Context) -> 
 
     Neither dates nor other factors matter; an episode with no reason for closure (still
     open) fires, as the DfE text reads (O6).
-    Passes: E{closure 2024-07-05, RC8} with one A{…, [21]}.
-    Fails: E{closure 2024-07-05, RC7} with one A{…, [21]}.
+    Passes: E{closure 2024-07-05, RC8} with A{…, [21]}.
+    Fails: E{closure 2024-07-05, RC7} with A{…, [21]}.
     """
     for episode in child.episodes:
         if len(episode.assessments) != 1 or episode.closed_after_assessment:
@@ -173,8 +179,8 @@ def completed_assessment_missing_valid_factors(child: Child, ctx: Context) -> It
 
     "Valid" is the 2024-25 codeset plus 18A and 19A (queried by 8945Q and 8950Q); every
     present code must be valid (open question O5). There is no upper bound on the date.
-    Passes: A{2024-08-05, 2024-09-10, [18C, 4B]}. Fails: A{2024-03-04, 2024-04-01} with no
-    factors, and A{2024-08-05, 2024-09-10, [1A, 25A]}.
+    Passes: A{2024-08-05, 2024-09-10, [18C, 4B]}.
+    Fails: A{2024-03-04, 2024-04-01} (no factors); A{2024-08-05, 2024-09-10, [1A, 25A]}.
     """
     start = ctx.period.start
     for episode in child.episodes:
@@ -190,7 +196,8 @@ def completed_assessment_missing_valid_factors(child: Child, ctx: Context) -> It
 def duplicate_factor(child: Child, ctx: Context) -> Iterable[Finding]:
     """8898: no factor code twice in one assessment; one issue however many repeat.
 
-    Passes: A{…, [2B, 3B]}. Fails: A{…, [2B, 3B, 2B]}.
+    Passes: A{…, [2B, 3B]}.
+    Fails: A{…, [2B, 3B, 2B]}.
     """
     for episode in child.episodes:
         for a in episode.assessments:
@@ -213,7 +220,8 @@ def _legacy_factor(child: Child, code: str) -> Iterable[Finding]:
 def legacy_factor_18a(child: Child, ctx: Context) -> Iterable[Finding]:
     """8945Q: factor 18A was replaced by 18B and 18C in 2024-25.
 
-    Passes: A{…, [18B]}. Fails: A{…, [18a, 3B]}.
+    Passes: A{…, [18B]}.
+    Fails: A{…, [18a, 3B]}.
     """
     return _legacy_factor(child, "18A")
 
@@ -221,7 +229,8 @@ def legacy_factor_18a(child: Child, ctx: Context) -> Iterable[Finding]:
 def legacy_factor_19a(child: Child, ctx: Context) -> Iterable[Finding]:
     """8950Q: factor 19A was replaced by 19B and 19C in 2024-25.
 
-    Passes: A{…, [19C]}. Fails: A{…, [2B, 19a]}.
+    Passes: A{…, [19C]}.
+    Fails: A{…, [2B, 19a]}.
     """
     return _legacy_factor(child, "19A")
 

@@ -23,7 +23,9 @@ def recorded_disabilities(characteristics: Characteristics, ctx: Context) -> fro
 def ethnicity_missing_or_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
     """4220: Ethnicity is one of the 20 codes; unborn children use NOBT.
 
-    Passes: `WBRI`, `NOBT`. Fails: —, `wbri`, `WHITE`, no `<ChildCharacteristics>`.
+    A child without <ChildCharacteristics> fails too.
+    Passes: `WBRI`; `NOBT`.
+    Fails: —; `wbri`; `WHITE`.
     """
     if child.characteristics.ethnicity not in ctx.codes["ethnicity"]:
         yield found(child.characteristics, "Ethnicity")
@@ -32,8 +34,9 @@ def ethnicity_missing_or_invalid(child: Child, ctx: Context) -> Iterable[Finding
 def disability_missing_or_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
     """8540: a born child with a further-action referral has disabilities, all valid codes.
 
-    Passes: born 2015-01-01, NFA `0`, `[MOB]` or `[NONE]`. Fails: the same with no
-    disabilities, `[MOB, XYZ]` or `[mob]`. Passes: no disabilities and NFA `true`.
+    With DOB 2015-01-01.
+    Passes: [MOB] with E{NFA 0}; [NONE] with E{NFA 0}; Disabilities — with E{NFA true}.
+    Fails: Disabilities — with E{NFA 0}; [MOB, XYZ] with E{NFA 0}; [mob] with E{NFA 0}.
     """
     chars = child.characteristics
     disabilities = ctx.codes["disability"]
@@ -54,7 +57,8 @@ def disability_missing_or_invalid(child: Child, ctx: Context) -> Iterable[Findin
 def none_with_other_disabilities(child: Child, ctx: Context) -> Iterable[Finding]:
     """8790: NONE is the only disability value when it is given.
 
-    Passes: `[NONE]`, `[NONE, NONE]` (8794), `[MOB, HAND]`. Fails: `[NONE, MOB]`, `[NONE, XYZ]`.
+    Passes: [NONE]; [NONE, NONE] (8794's); [MOB, HAND].
+    Fails: [NONE, MOB]; [NONE, XYZ].
     """
     values = child.characteristics.disabilities
     if NO_DISABILITY in values and any(value != NO_DISABILITY for value in values):
@@ -64,7 +68,8 @@ def none_with_other_disabilities(child: Child, ctx: Context) -> Iterable[Finding
 def disability_repeated(child: Child, ctx: Context) -> Iterable[Finding]:
     """8794: no disability value appears twice for one child.
 
-    Passes: `[MOB, HAND]`, `[MOB, mob]`. Fails: `[MOB, MOB]`, `[MOB, HAND, MOB, HAND]` (one issue).
+    Passes: [MOB, HAND]; [MOB, mob].
+    Fails: [MOB, MOB]; [MOB, HAND, MOB, HAND] (one issue).
     """
     values = child.characteristics.disabilities
     if len(set(values)) == len(values):

@@ -52,7 +52,8 @@ def _plans_after_death(child: Child, date_of, field: str) -> Iterable[Finding]:
 def cin_plan_on_nfa_referral(child: Child, ctx: Context) -> Iterable[Finding]:
     """4000: a referral with no further action (ReferralNFA true or 1) has no CIN plan.
 
-    Passes: E{NFA false} with C{2024-06-03, open}. Fails: E{NFA true} with C{2024-06-03, open}.
+    Passes: E{NFA false} with C{2024-06-03, open}.
+    Fails: E{NFA true} with C{2024-06-03, open}.
     """
     for episode in child.episodes:
         if episode.is_nfa and episode.cin_plans:
@@ -116,7 +117,9 @@ def several_open_cin_plans_in_episode(child: Child, ctx: Context) -> Iterable[Fi
 def cin_plan_starts_after_death(child: Child, ctx: Context) -> Iterable[Finding]:
     """4008: no CIN plan starts after the child's date of death; one issue per child.
 
-    With death 2024-11-20: passes C{2024-11-20, open}, fails C{2024-11-21, open}.
+    With DOD 2024-11-20.
+    Passes: C{2024-11-20, open}.
+    Fails: C{2024-11-21, open}.
     """
     return _plans_after_death(child, lambda plan: plan.start_date, "CINPlanStartDate")
 
@@ -124,8 +127,9 @@ def cin_plan_starts_after_death(child: Child, ctx: Context) -> Iterable[Finding]
 def cin_plan_ends_after_death(child: Child, ctx: Context) -> Iterable[Finding]:
     """4009Q: no CIN plan ends after the child's date of death; open plans are silent (O7).
 
-    With death 2024-11-20: passes C{2024-06-03..2024-11-20} and C{2024-06-03, open},
-    fails C{2024-06-03..2024-11-21}.
+    With DOD 2024-11-20.
+    Passes: C{2024-06-03..2024-11-20}; C{2024-06-03, open}.
+    Fails: C{2024-06-03..2024-11-21}.
     """
     return _plans_after_death(child, lambda plan: plan.end_date, "CINPlanEndDate")
 
@@ -133,7 +137,8 @@ def cin_plan_ends_after_death(child: Child, ctx: Context) -> Iterable[Finding]:
 def cin_plan_start_missing_or_after_census(child: Child, ctx: Context) -> Iterable[Finding]:
     """4010: a CIN plan needs a valid start date on or before ReferenceDate (no lower bound).
 
-    Passes: C{2019-06-03, open}. Fails: C{2025-04-01, open} and C{—..2024-06-28}.
+    Passes: C{2019-06-03, open}.
+    Fails: C{2025-04-01, open}; C{—..2024-06-28}.
     """
     for episode in child.episodes:
         for plan in episode.cin_plans:
@@ -144,7 +149,8 @@ def cin_plan_start_missing_or_after_census(child: Child, ctx: Context) -> Iterab
 def cin_plan_ends_before_start(child: Child, ctx: Context) -> Iterable[Finding]:
     """4011: a CIN plan's end date is not before its start date.
 
-    Passes: C{2024-06-10..2024-06-10}. Fails: C{2024-06-10..2024-06-09}.
+    Passes: C{2024-06-10..2024-06-10}.
+    Fails: C{2024-06-10..2024-06-09}.
     """
     for episode in child.episodes:
         for plan in episode.cin_plans:
@@ -155,7 +161,8 @@ def cin_plan_ends_before_start(child: Child, ctx: Context) -> Iterable[Finding]:
 def cin_plan_starts_and_ends_same_day(child: Child, ctx: Context) -> Iterable[Finding]:
     """4012Q: a CIN plan should not start and end on the same day.
 
-    Passes: C{2024-06-10..2024-06-11}. Fails: C{2024-06-10..2024-06-10}.
+    Passes: C{2024-06-10..2024-06-11}.
+    Fails: C{2024-06-10..2024-06-10}.
     """
     for episode in child.episodes:
         for plan in episode.cin_plans:
@@ -166,7 +173,8 @@ def cin_plan_starts_and_ends_same_day(child: Child, ctx: Context) -> Iterable[Fi
 def cin_plan_end_outside_census_year(child: Child, ctx: Context) -> Iterable[Finding]:
     """4013: a valid CIN plan end date falls within the census year, both ends included.
 
-    Passes: C{2023-01-09..2024-04-01}. Fails: C{2023-01-09..2024-03-31}.
+    Passes: C{2023-01-09..2024-04-01}.
+    Fails: C{2023-01-09..2024-03-31}.
     """
     for episode in child.episodes:
         for plan in episode.cin_plans:
@@ -193,8 +201,8 @@ def overlapping_cin_plans(child: Child, ctx: Context) -> Iterable[Finding]:
 def cin_plan_before_referral(child: Child, ctx: Context) -> Iterable[Finding]:
     """4015: a CIN plan does not start before its own episode's referral date.
 
-    Passes: E{referral 2024-05-13} with C{2024-05-13, open}.
-    Fails: E{referral 2024-05-13} with C{2024-05-10, open}.
+    Passes: E{ref 2024-05-13} with C{2024-05-13, open}.
+    Fails: E{ref 2024-05-13} with C{2024-05-10, open}.
     """
     for episode in child.episodes:
         referral = episode.referral_date
@@ -209,7 +217,9 @@ def cin_plan_starts_during_protection_plan(child: Child, ctx: Context) -> Iterab
     """4016: no CIN plan starts while a CPP of the child runs (its end day excluded).
 
     One issue per CIN plan, listing the CPPs it starts during (at most OTHERS_SHOWN).
-    With P{2024-06-03..2024-09-02}: passes C{2024-09-02, open}, fails C{2024-09-01..2024-10-01}.
+    With P{2024-06-03..2024-09-02}.
+    Passes: C{2024-09-02, open}.
+    Fails: C{2024-09-01..2024-10-01}.
     """
     cpps = [cpp for episode in child.episodes for cpp in episode.protection_plans]
     if not cpps:
@@ -224,7 +234,9 @@ def protection_plan_starts_during_cin_plan(child: Child, ctx: Context) -> Iterab
     """4017: no CPP starts while a CIN plan of the child runs (its end day excluded).
 
     One issue per CPP, listing the CIN plans it starts during (at most OTHERS_SHOWN).
-    With C{2024-05-01..2024-06-03}: passes P{2024-06-03, open}, fails P{2024-06-02, open}.
+    With C{2024-05-01..2024-06-03}.
+    Passes: P{2024-06-03, open}.
+    Fails: P{2024-06-02, open}.
     """
     plans = [plan for episode in child.episodes for plan in episode.cin_plans]
     cpps = [cpp for episode in child.episodes for cpp in episode.protection_plans]

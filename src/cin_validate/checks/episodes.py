@@ -114,7 +114,8 @@ def open_further_action(episode: Episode) -> bool:
 def referral_missing_or_late(child: Child, ctx: Context) -> Iterator[Finding]:
     """8600: an episode needs a valid referral date on or before ReferenceDate; no lower limit.
 
-    Passes: E{ref 2025-03-31}. Fails: E{ref 2025-04-01}; E{ref —}; E{ref 31/03/2025}.
+    Passes: E{ref 2025-03-31}.
+    Fails: E{ref 2025-04-01}; E{ref —}; E{ref 31/03/2025}.
     """
     for episode in child.episodes:
         referral = episode.referral_date
@@ -125,7 +126,9 @@ def referral_missing_or_late(child: Child, ctx: Context) -> Iterator[Finding]:
 def referral_long_before_birth(child: Child, ctx: Context) -> Iterator[Finding]:
     """8606: a referral may not be more than 280 days before the date of birth or expected birth.
 
-    Passes: DOB 2024-12-31, E{ref 2024-03-26}. Fails: DOB 2024-12-31, E{ref 2024-03-25}.
+    With DOB 2024-12-31.
+    Passes: E{ref 2024-03-26}.
+    Fails: E{ref 2024-03-25}.
     """
     identifiers = child.identifiers
     births = [(name, day) for name, day in (("PersonBirthDate", identifiers.birth_date),
@@ -147,8 +150,8 @@ def referral_long_before_birth(child: Child, ctx: Context) -> Iterator[Finding]:
 def referral_source_invalid(child: Child, ctx: Context) -> Iterator[Finding]:
     """8866: a referral from 2013-04-01 on needs one of the 22 referral source codes.
 
-    Passes: E{ref 2024-05-01} with source 1A; E{ref 2013-03-31} with none.
-    Fails: E{ref 2013-04-01} with none; E{ref 2024-05-01} with source 1a.
+    Passes: E{ref 2024-05-01, source 1A}; E{ref 2013-03-31, source —}.
+    Fails: E{ref 2013-04-01, source —}; E{ref 2024-05-01, source 1a}.
     """
     for episode in child.episodes:
         referral = episode.referral_date
@@ -160,7 +163,9 @@ def referral_source_invalid(child: Child, ctx: Context) -> Iterator[Finding]:
 def referral_after_death(child: Child, ctx: Context) -> Iterator[Finding]:
     """8555Q: a child cannot be referred after its date of death; the same day passes.
 
-    Passes: DOD 2024-06-01, E{ref 2024-06-01}. Fails: DOD 2024-06-01, E{ref 2024-06-02}.
+    With DOD 2024-06-01.
+    Passes: E{ref 2024-06-01}.
+    Fails: E{ref 2024-06-02}.
     """
     death = child.identifiers.death_date
     if death is None:
@@ -174,7 +179,8 @@ def referral_after_death(child: Child, ctx: Context) -> Iterator[Finding]:
 def assessment_before_referral(child: Child, ctx: Context) -> Iterable[Finding]:
     """1103: an assessment cannot start before its own episode's referral date.
 
-    Passes: E{ref 2024-06-10} with A{2024-06-10, —}. Fails: the same with A{2024-06-09, —}.
+    Passes: E{ref 2024-06-10} with A{2024-06-10, —}.
+    Fails: E{ref 2024-06-10} with A{2024-06-09, —}.
     """
     return _dated_before_referral(child, ASSESSMENT_START)
 
@@ -182,8 +188,8 @@ def assessment_before_referral(child: Child, ctx: Context) -> Iterable[Finding]:
 def conference_before_referral(child: Child, ctx: Context) -> Iterable[Finding]:
     """1104: an S47 initial conference cannot be before the referral (CIN-level date not checked).
 
-    Passes: E{ref 2024-06-10} with S{2024-06-10, cpc 2024-06-10, notreq false}.
-    Fails: the same with S{2024-06-03, cpc 2024-06-09, notreq false}.
+    Passes: E{ref 2024-06-10} with S{2024-06-10, 2024-06-10, false}.
+    Fails: E{ref 2024-06-10} with S{2024-06-03, 2024-06-09, false}.
     """
     return _dated_before_referral(child, S47_CONFERENCE)
 
@@ -191,7 +197,8 @@ def conference_before_referral(child: Child, ctx: Context) -> Iterable[Finding]:
 def protection_plan_before_referral(child: Child, ctx: Context) -> Iterable[Finding]:
     """1105: a child protection plan cannot start before its own episode's referral date.
 
-    Passes: E{ref 2024-06-10} with P{2024-06-10, open}. Fails: the same with P{2024-06-09, open}.
+    Passes: E{ref 2024-06-10} with P{2024-06-10, open}.
+    Fails: E{ref 2024-06-10} with P{2024-06-09, open}.
     """
     return _dated_before_referral(child, PLAN_START)
 
@@ -199,8 +206,8 @@ def protection_plan_before_referral(child: Child, ctx: Context) -> Iterable[Find
 def section47_before_referral(child: Child, ctx: Context) -> Iterable[Finding]:
     """2889: a Section 47 enquiry cannot start before its own episode's referral date.
 
-    Passes: E{ref 2024-06-10} with S{2024-06-10, —, notreq false}.
-    Fails: the same with S{2024-06-09, —, notreq false}.
+    Passes: E{ref 2024-06-10} with S{2024-06-10, —, false}.
+    Fails: E{ref 2024-06-10} with S{2024-06-09, —, false}.
     """
     return _dated_before_referral(child, S47_START)
 
@@ -208,7 +215,8 @@ def section47_before_referral(child: Child, ctx: Context) -> Iterable[Finding]:
 def primary_need_invalid(child: Child, ctx: Context) -> Iterator[Finding]:
     """8650: a primary need code, when given, must be N0 to N9 (case-sensitive).
 
-    Passes: N0; ` N1 `; absent. Fails: N10; n1; NO (letter O).
+    Passes: E{need N0}; E{need ` N1 `}; E{need —}.
+    Fails: E{need N10}; E{need n1}; E{need NO} (letter O).
     """
     for episode in child.episodes:
         if episode.primary_need is not None and episode.primary_need not in ctx.codes["primary-need"]:
@@ -220,7 +228,8 @@ def primary_need_invalid(child: Child, ctx: Context) -> Iterator[Finding]:
 def nfa_flag_missing_or_invalid(child: Child, ctx: Context) -> Iterator[Finding]:
     """8568: ReferralNFA must be true, false, 1 or 0 (any case, trimmed).
 
-    Passes: E{NFA TRUE}; E{NFA ` 0 `}. Fails: E{NFA —}; E{NFA yes}; E{NFA 1.0}.
+    Passes: E{NFA TRUE}; E{NFA ` 0 `}.
+    Fails: E{NFA —}; E{NFA yes}; E{NFA 1.0}.
     """
     for episode in child.episodes:
         if episode.referral_nfa is None:
@@ -232,7 +241,8 @@ def nfa_referral_before_census(child: Child, ctx: Context) -> Iterator[Finding]:
 
     The NFA decision is made within one working day, so only a referral on or after that working
     day (2024-03-28 for the Easter start 2024-04-01) may be an NFA case of this census.
-    Passes: E{ref 2024-03-28, NFA true}. Fails: E{ref 2024-03-27, NFA true}; E{ref 2023-11-06}.
+    Passes: E{ref 2024-03-28, NFA true}; E{ref 2023-11-06, NFA false}.
+    Fails: E{ref 2024-03-27, NFA true}; E{ref 2023-11-06, NFA —}.
     """
     cut_off = working_days_before(ctx.period.start, 1)
     for episode in child.episodes:
@@ -244,7 +254,8 @@ def nfa_referral_before_census(child: Child, ctx: Context) -> Iterator[Finding]:
 def primary_need_missing(child: Child, ctx: Context) -> Iterator[Finding]:
     """8610: a referral that led to further action needs a primary need code.
 
-    Passes: E{NFA false} with N0; E{NFA true} with none. Fails: E{NFA FALSE} with none.
+    Passes: E{NFA false, need N0}; E{NFA true, need —}.
+    Fails: E{NFA FALSE, need —}.
     """
     for episode in child.episodes:
         if episode.is_further_action and episode.primary_need is None:
@@ -254,7 +265,7 @@ def primary_need_missing(child: Child, ctx: Context) -> Iterator[Finding]:
 def nfa_with_activity(child: Child, ctx: Context) -> Iterator[Finding]:
     """8831: an NFA episode cannot hold assessment or S47 dates or a conference date (S6).
 
-    Passes: E{ref 2024-05-01, NFA true} with only C{2024-05-02, —}.
+    Passes: E{ref 2024-05-01, NFA true} with C{2024-05-02, —}.
     Fails: E{ref 2024-05-01, NFA true} with A{2024-05-02, —}.
     """
     for episode in child.episodes:
@@ -282,7 +293,8 @@ def nfa_with_protection_plan(child: Child, ctx: Context) -> Iterator[Finding]:
 def closure_outside_census_year(child: Child, ctx: Context) -> Iterator[Finding]:
     """8620: a closure date must fall within the census year, both ends included.
 
-    Passes: close 2024-04-01; close 2025-03-31. Fails: close 2024-03-31; close 2025-04-01.
+    Passes: E{close 2024-04-01, RC7}; E{close 2025-03-31, RC7}.
+    Fails: E{close 2024-03-31, RC7}; E{close 2025-04-01, RC7}.
     """
     for episode in child.episodes:
         if episode.closure_date is not None and episode.closure_date not in ctx.period:
@@ -304,7 +316,9 @@ def closure_before_referral(child: Child, ctx: Context) -> Iterator[Finding]:
 def closure_reason_invalid(child: Child, ctx: Context) -> Iterator[Finding]:
     """8640: a reason for closure, when given, must be RC1 to RC9 (case-sensitive).
 
-    Passes: RC8; ` RC7 `; absent. Fails: RC10; rc1; RC 1.
+    Passes: E{close 2024-06-14, RC8}; E{close 2024-06-14, reason ` RC7 `}; E{reason —}.
+    Fails: E{close 2024-06-14, RC10}; E{close 2024-06-14, reason rc1};
+    E{close 2024-06-14, reason `RC 1`}.
     """
     for episode in child.episodes:
         reason = episode.reason_for_closure
@@ -315,7 +329,8 @@ def closure_reason_invalid(child: Child, ctx: Context) -> Iterator[Finding]:
 def closure_without_reason(child: Child, ctx: Context) -> Iterator[Finding]:
     """8805: a valid closure date needs a reason for closure (any value; 8640 checks the code).
 
-    Passes: E{ref 2024-05-01, close 2024-06-01, XX}. Fails: E{ref 2024-05-01, close 2024-06-01}.
+    Passes: E{ref 2024-05-01, close 2024-06-01, reason XX}.
+    Fails: E{ref 2024-05-01, close 2024-06-01}.
     """
     for episode in child.episodes:
         if episode.closure_date is not None and episode.reason_for_closure is None:
@@ -337,7 +352,8 @@ def died_without_death_date(child: Child, ctx: Context) -> Iterator[Finding]:
     """8585Q: an episode closed as RC2 (died) needs the child's valid date of death.
 
     Passes: DOD 2024-09-08 with E{ref 2024-05-01, close 2024-09-10, RC2}.
-    Fails: no DOD (or DOD 2024-09-31) with the same episode.
+    Fails: E{ref 2024-05-01, close 2024-09-10, RC2};
+    DOD 2024-09-31 with E{ref 2024-05-01, close 2024-09-10, RC2}.
     """
     if child.identifiers.death_date is not None:
         return
@@ -351,7 +367,8 @@ def activity_after_closure(child: Child, ctx: Context) -> Iterator[Finding]:
     """8565: no activity date of a closed episode (S6 list) may be later than its closure date.
 
     Passes: E{ref 2024-05-01, close 2024-07-01, RC7} with A{2024-05-02, 2024-07-01}.
-    Fails: the same episode with A{2024-05-02, 2024-07-02} or P{2024-05-20..2024-07-02}.
+    Fails: E{ref 2024-05-01, close 2024-07-01, RC7} with A{2024-05-02, 2024-07-02};
+    E{ref 2024-05-01, close 2024-07-01, RC7} with P{2024-05-20..2024-07-02}.
     """
     for episode in child.episodes:
         closure = episode.closure_date
@@ -364,8 +381,8 @@ def activity_after_closure(child: Child, ctx: Context) -> Iterator[Finding]:
 def activity_after_assessment_closure(child: Child, ctx: Context) -> Iterator[Finding]:
     """2990: an RC8 or RC9 episode holds no S47, plan or CIN plan, nor a CIN-level conference.
 
-    Passes: RC8 with only A{2024-05-02, 2024-06-14}.
-    Fails: RC8 with S{2024-05-02, —, notreq true}.
+    Passes: E{ref 2024-05-01, close 2024-06-14, RC8} with A{2024-05-02, 2024-06-14}.
+    Fails: E{ref 2024-05-01, close 2024-06-14, RC8} with S{2024-05-02, —, true}.
     """
     for episode in child.episodes:
         if episode.closed_after_assessment:
@@ -377,7 +394,9 @@ def activity_after_assessment_closure(child: Child, ctx: Context) -> Iterator[Fi
 def assessment_closure_without_assessment(child: Child, ctx: Context) -> Iterator[Finding]:
     """8825Q: an RC8 or RC9 episode must hold an assessment (any present group counts).
 
-    Passes: RC9 with A{—, 2024-06-14}. Fails: RC8 with no assessment, or only <Assessments/>.
+    Passes: E{ref 2024-05-01, close 2024-06-14, RC9} with A{—, 2024-06-14}.
+    Fails: E{ref 2024-05-01, close 2024-06-14, RC8};
+    E{ref 2024-05-01, close 2024-06-14, RC8, `<Assessments/>`}.
     """
     for episode in child.episodes:
         if episode.closed_after_assessment and not episode.assessments:
@@ -387,7 +406,8 @@ def assessment_closure_without_assessment(child: Child, ctx: Context) -> Iterato
 def section47_without_assessment(child: Child, ctx: Context) -> Iterator[Finding]:
     """2991Q: an episode with a Section 47 enquiry must hold an assessment; one issue per episode.
 
-    Passes: S{2024-05-03, —, notreq true} and A{2024-05-02, —}. Fails: the S47 alone.
+    Passes: E{ref 2024-05-01} with S{2024-05-03, —, true} and A{2024-05-02, —}.
+    Fails: E{ref 2024-05-01} with S{2024-05-03, —, true}.
     """
     for episode in child.episodes:
         if episode.section47s and not episode.assessments:
@@ -400,7 +420,8 @@ def section47_without_assessment(child: Child, ctx: Context) -> Iterator[Finding
 def no_episode(child: Child, ctx: Context) -> Iterator[Finding]:
     """8590: a child must have at least one present <CINdetails> (an empty one is no episode).
 
-    Passes: a child with one episode. Fails: a child with none, or only <CINdetails/>.
+    Passes: E{ref 2024-06-03}.
+    Fails: no episodes; `<CINdetails/>`.
     """
     if not child.episodes:
         yield found(child.identifiers, "LAchildID")
@@ -409,8 +430,8 @@ def no_episode(child: Child, ctx: Context) -> Iterator[Finding]:
 def several_open_further_action(child: Child, ctx: Context) -> Iterator[Finding]:
     """8815: at most one open further-action episode per child; one issue naming all of them.
 
-    Passes: E1{ref 2023-05-02, NFA false} and E2{ref 2024-09-02, NFA true}, both open.
-    Fails: E1{ref 2023-05-02, NFA false} and E2{ref 2024-09-02, NFA 0}, both open.
+    Passes: E{ref 2023-05-02, NFA false} and E{ref 2024-09-02, NFA true}.
+    Fails: E{ref 2023-05-02, NFA false} and E{ref 2024-09-02, NFA 0}.
     """
     if len(child.episodes) < 2:
         return
@@ -422,8 +443,8 @@ def several_open_further_action(child: Child, ctx: Context) -> Iterator[Finding]
 def open_episode_not_latest(child: Child, ctx: Context) -> Iterator[Finding]:
     """8816: an open further-action episode must have the child's latest referral date (ties pass).
 
-    Passes: E1{ref 2024-05-01, close 2024-06-01, RC7} and E2{ref 2024-05-01, NFA false} open.
-    Fails: E1{ref 2024-05-01, NFA false} open and E2{ref 2024-08-01, NFA true} open.
+    Passes: E{ref 2024-05-01, close 2024-06-01, RC7} and E{ref 2024-05-01, NFA false}.
+    Fails: E{ref 2024-05-01, NFA false} and E{ref 2024-08-01, NFA true}.
     """
     if len(child.episodes) < 2:
         return  # an only episode is the latest
@@ -461,8 +482,8 @@ def overlapping_episodes(child: Child, ctx: Context) -> Iterator[Finding]:
 
     An episode may start on the day the previous one closed. At most OTHERS_SHOWN pairs per
     episode A; the last one says how many more (rules/decisions.md).
-    Passes: B{ref 2024-05-01, close 2024-07-01, RC7} and A{ref 2024-07-01, close 2024-08-01, RC7}.
-    Fails: the same B and A{ref 2024-06-30, close 2024-08-01, RC7}.
+    Passes: E{ref 2024-05-01, close 2024-07-01, RC7} and E{ref 2024-07-01, close 2024-08-01, RC7}.
+    Fails: E{ref 2024-05-01, close 2024-07-01, RC7} and E{ref 2024-06-30, close 2024-08-01, RC7}.
     """
     episodes = child.episodes
     if len(episodes) < 2:

@@ -12,8 +12,9 @@ class ReferenceDateIncorrect:
     """100: the header's ReferenceDate is exactly the collection's (2025-03-31 for 2024-25).
 
     Trimmed, strict CCYY-MM-DD; <Year> and <Collection> play no part (guide 1.1).
-    Passes: `2025-03-31`, ` 2025-03-31 `. Fails: `2024-03-31`, `2025-04-01`, `31/03/2025`,
-    `2025-03-31T00:00:00`, —. One issue per return, naming no child.
+    One issue per return, naming no child.
+    Passes: `2025-03-31`; ` 2025-03-31 `.
+    Fails: `2024-03-31`; `2025-04-01`; `31/03/2025`; `2025-03-31T00:00:00`; —.
     """
 
     def __init__(self, ctx: Context) -> None:

@@ -88,8 +88,8 @@ def school_age_cutoff(reference_date: date) -> date:
 def wrong_upn_check_letter(child: Child, ctx: Context) -> Iterable[Finding]:
     """1510: a checkable UPN must start with the check letter computed from characters 2-13.
 
-    Passes: `H801200001001`, `G80120000101A`. Fails: `Z801200001001`, `h801200001001`,
-    `H80120000101A` (should be G). Silent: `H80120000100` (1550), `H8012E0001001` (1540).
+    Passes: `H801200001001`; `G80120000101A`; `H80120000100` (1550's); `H8012E0001001` (1540's).
+    Fails: `Z801200001001`; `h801200001001`; `H80120000101A` (should be G).
     """
     upn = child.identifiers.upn
     if upn is None:
@@ -102,7 +102,8 @@ def wrong_upn_check_letter(child: Child, ctx: Context) -> Iterable[Finding]:
 def upn_la_code_unknown(child: Child, ctx: Context) -> Iterable[Finding]:
     """1530: characters 2-4 of a UPN must be a recognised (possibly former or pseudo) LA code.
 
-    Passes: `R420123424567`, `K909123424567`. Fails: `W421123424567`, `E000200005001`, `R34`.
+    Passes: `R420123424567`; `K909123424567`.
+    Fails: `W421123424567`; `E000200005001`; `R34`.
     """
     upn = child.identifiers.upn
     if upn is not None and upn[_LA] not in ctx.codes["upn-la-codes"]:
@@ -112,7 +113,8 @@ def upn_la_code_unknown(child: Child, ctx: Context) -> Iterable[Finding]:
 def upn_serial_not_numeric(child: Child, ctx: Context) -> Iterable[Finding]:
     """1540: characters 5-12 of a UPN must all exist and be digits 0-9.
 
-    Passes: `G80120000101A`, `H80120000100` (12 characters). Fails: `H8012E0001001`, `H8012`.
+    Passes: `G80120000101A`; `H80120000100` (12 characters).
+    Fails: `H8012E0001001`; `H8012`.
     """
     upn = child.identifiers.upn
     if upn is None:
@@ -124,8 +126,9 @@ def upn_serial_not_numeric(child: Child, ctx: Context) -> Iterable[Finding]:
 def upn_last_character_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
     """1550: a UPN must have 13 characters, the 13th a digit or a capital other than I, O, S.
 
-    Passes: `H801200001001`, `G80120000101A`. Fails: `G80120000101I`, `G80120000101a`,
-    `H80120000100` (12 characters), `H8012000010010` (14 characters).
+    Passes: `H801200001001`; `G80120000101A`.
+    Fails: `G80120000101I`; `G80120000101a`; `H80120000100` (12 characters);
+    `H8012000010010` (14 characters).
     """
     upn = child.identifiers.upn
     if upn is not None and not _has_valid_last_character(upn):
@@ -135,7 +138,8 @@ def upn_last_character_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
 def former_upn_badly_formatted(child: Child, ctx: Context) -> Iterable[Finding]:
     """1560Q: a former UPN must look like a permanent or a temporary UPN (format only).
 
-    Passes: `G80120000101A`, `Z801200001001`. Fails: `H80120000100`, `h801200001001`.
+    Passes: `G80120000101A`; `Z801200001001`.
+    Fails: `H80120000100`; `h801200001001`.
     """
     former = child.identifiers.former_upn
     if former is not None and not _UPN_FORMAT.fullmatch(former):
@@ -150,8 +154,8 @@ def _school_age_reason(reason: str | None, ctx: Context) -> bool:
 def upn_missing_for_school_age_child(child: Child, ctx: Context) -> Iterable[Finding]:
     """8770Q: a school-age child with a further-action referral needs a UPN or a reason UN2-UN7.
 
-    Passes: born 2019-09-01, no UPN, no reason. Fails: born 2019-08-31, no UPN, no reason
-    or `UN1`. Passes: born 2010-01-01, no UPN, every episode NFA `true`.
+    Passes: DOB 2019-09-01, UPN —; DOB 2010-01-01, UPN — with E{NFA true}.
+    Fails: DOB 2019-08-31, UPN —; DOB 2019-08-31, UPN —, UPNunknown UN1.
     """
     ids = child.identifiers
     if ids.upn is not None or _school_age_reason(ids.upn_unknown, ctx):
@@ -165,8 +169,10 @@ def upn_missing_for_school_age_child(child: Child, ctx: Context) -> Iterable[Fin
 def un7_with_further_action(child: Child, ctx: Context) -> Iterable[Finding]:
     """8772: with reason UN7 (no further action) every episode's ReferralNFA must be true.
 
-    Passes: `UN7` with NFA `true`, `TRUE`, `1`; `UN7` with no episodes. Fails: `UN7` with NFA
-    `true` and `false` (one issue, at the second episode); `UN7` with NFA absent.
+    Passes: UPNunknown UN7 with E{NFA true}; UPNunknown UN7 with E{NFA TRUE};
+    UPNunknown UN7 with E{NFA 1}; UPNunknown UN7, no episodes.
+    Fails: UPNunknown UN7 with E{NFA true} and E{NFA false} (one issue, at the second episode);
+    UPNunknown UN7 with E{NFA —}.
     """
     if child.identifiers.upn_unknown != NO_FURTHER_ACTION_REASON:
         return
@@ -180,7 +186,8 @@ def un7_with_further_action(child: Child, ctx: Context) -> Iterable[Finding]:
 def la_child_id_missing(child: Child, ctx: Context) -> Iterable[Finding]:
     """8500: every child needs an LAchildID.
 
-    Passes: `DfEX0000001`. Fails: `<LAchildID/>`, whitespace only, or no element.
+    Passes: `DfEX0000001`.
+    Fails: ""; `   `; —.
     """
     if child.identifiers.la_child_id is None:
         yield found(child.identifiers, "LAchildID")
@@ -189,7 +196,8 @@ def la_child_id_missing(child: Child, ctx: Context) -> Iterable[Finding]:
 def la_child_id_too_long(child: Child, ctx: Context) -> Iterable[Finding]:
     """1570: an LAchildID has at most 20 characters after trimming.
 
-    Passes: `ABCDEFGHIJ1234567890` (20). Fails: `ABCDEFGHIJ12345678901` (21).
+    Passes: `ABCDEFGHIJ1234567890` (20).
+    Fails: `ABCDEFGHIJ12345678901` (21).
     """
     la_child_id = child.identifiers.la_child_id
     if la_child_id is not None and len(la_child_id) > MAX_LA_CHILD_ID_LENGTH:
@@ -199,7 +207,8 @@ def la_child_id_too_long(child: Child, ctx: Context) -> Iterable[Finding]:
 def la_child_id_not_alphanumeric(child: Child, ctx: Context) -> Iterable[Finding]:
     """1580: an LAchildID holds only ASCII letters and digits (after trimming).
 
-    Passes: `DfEX0000001`, ` AB123 `. Fails: `AB-12345`, `AB 123`, `AB_123`, `ABé123`.
+    Passes: `DfEX0000001`; ` AB123 `.
+    Fails: `AB-12345`; `AB 123`; `AB_123`; `ABé123`.
     """
     la_child_id = child.identifiers.la_child_id
     if la_child_id is not None and not _LA_CHILD_ID.fullmatch(la_child_id):
@@ -211,7 +220,8 @@ def la_child_id_not_alphanumeric(child: Child, ctx: Context) -> Iterable[Finding
 def sex_missing_or_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
     """4180: Sex must be M, F or U (case-sensitive; the old gender codes are invalid).
 
-    Passes: `M`, ` F `. Fails: —, `m`, `Male`, `0`, `9`.
+    Passes: `M`; ` F `.
+    Fails: —; `m`; `Male`; `0`; `9`.
     """
     if child.identifiers.sex not in ctx.codes["sex"]:
         yield found(child.identifiers, "Sex")
@@ -220,7 +230,8 @@ def sex_missing_or_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
 def unborn_child_sex_not_u(child: Child, ctx: Context) -> Iterable[Finding]:
     """8750: an unborn child (expected date of birth, no date of birth) has Sex U.
 
-    Passes: no birth date, expected 2025-06-01, `U`. Fails: the same with `F` or —.
+    Passes: DOB —, EDOB 2025-06-01, Sex U.
+    Fails: DOB —, EDOB 2025-06-01, Sex F; DOB —, EDOB 2025-06-01, Sex —.
     """
     ids = child.identifiers
     if ids.is_unborn and ids.sex != UNBORN_SEX:
@@ -232,7 +243,8 @@ def unborn_child_sex_not_u(child: Child, ctx: Context) -> Iterable[Finding]:
 def birth_after_reference_date(child: Child, ctx: Context) -> Iterable[Finding]:
     """8520: a date of birth is on or before ReferenceDate.
 
-    Passes: 2025-03-31. Fails: 2025-04-01.
+    Passes: 2025-03-31.
+    Fails: 2025-04-01.
     """
     born = child.identifiers.birth_date
     if born is not None and born > ctx.reference_date:
@@ -242,7 +254,8 @@ def birth_after_reference_date(child: Child, ctx: Context) -> Iterable[Finding]:
 def birth_and_expected_birth_both_or_neither(child: Child, ctx: Context) -> Iterable[Finding]:
     """8525Q: exactly one of date of birth and expected date of birth has a valid value.
 
-    Passes: birth 2010-01-01 only. Fails: both dates; neither; birth `2015-02-30` only.
+    Passes: DOB 2010-01-01.
+    Fails: DOB 2010-01-01, EDOB 2025-06-01; DOB —; DOB 2015-02-30.
     """
     ids = child.identifiers
     if (ids.birth_date is None) == (ids.expected_birth_date is None):
@@ -252,7 +265,8 @@ def birth_and_expected_birth_both_or_neither(child: Child, ctx: Context) -> Iter
 def expected_birth_outside_range(child: Child, ctx: Context) -> Iterable[Finding]:
     """8530Q: an expected date of birth lies in March to December of the census year end.
 
-    Passes: 2025-03-01, 2025-12-31. Fails: 2025-02-28, 2026-01-01.
+    Passes: 2025-03-01; 2025-12-31.
+    Fails: 2025-02-28; 2026-01-01.
     """
     expected = child.identifiers.expected_birth_date
     if expected is None:
@@ -265,8 +279,9 @@ def expected_birth_outside_range(child: Child, ctx: Context) -> Iterable[Finding
 def death_before_birth(child: Child, ctx: Context) -> Iterable[Finding]:
     """8535Q: a date of death is on or after a (valid) date of birth.
 
-    Passes: birth 2010-05-05, death 2010-05-05. Fails: death 2010-05-04; death without a
-    date of birth (an unborn child who died).
+    Passes: DOB 2010-05-05, DOD 2010-05-05.
+    Fails: DOB 2010-05-05, DOD 2010-05-04;
+    DOB —, EDOB 2025-06-01, DOD 2024-06-01 (an unborn child who died).
     """
     ids = child.identifiers
     if ids.death_date is None:
@@ -278,7 +293,8 @@ def death_before_birth(child: Child, ctx: Context) -> Iterable[Finding]:
 def death_outside_census_year(child: Child, ctx: Context) -> Iterable[Finding]:
     """8545Q: a date of death falls within the census year.
 
-    Passes: 2024-04-01, 2025-03-31. Fails: 2024-03-31, 2025-04-01.
+    Passes: 2024-04-01; 2025-03-31.
+    Fails: 2024-03-31; 2025-04-01.
     """
     died = child.identifiers.death_date
     if died is not None and died not in ctx.period:
@@ -288,8 +304,10 @@ def death_outside_census_year(child: Child, ctx: Context) -> Iterable[Finding]:
 def over_25_with_activity_after_25th_birthday(child: Child, ctx: Context) -> Iterable[Finding]:
     """8775Q: a child over 25 should have no episode open, or closed, after the 25th birthday.
 
-    Passes: born 2000-03-31, open episode. Fails: born 2000-03-30, open episode.
-    Passes: born 1999-06-15, closed 2024-06-15. Fails: closed 2024-06-16.
+    Passes: DOB 2000-03-31 with E{ref 2024-06-03};
+    DOB 1999-06-15 with E{ref 2024-05-01, close 2024-06-15, RC1}.
+    Fails: DOB 2000-03-30 with E{ref 2024-06-03};
+    DOB 1999-06-15 with E{ref 2024-05-01, close 2024-06-16, RC1}.
     """
     born = child.identifiers.birth_date
     if born is None or born >= over_25_cutoff(ctx.reference_date):

@@ -43,7 +43,8 @@ def _outside_or_before(day: date | None, earliest: date | None, ctx: Context) ->
 def start_date_missing(child: Child, ctx: Context) -> Iterable[Finding]:
     """9000Q: each group needs a valid PPStartDate (absent, empty and invalid all fire).
 
-    Passes: PP{PPStartDate 2026-09-09}. Fails: PP{LBPSentDate 2026-09-20}; PP{PPStartDate 09/09/2026}.
+    Passes: PP{PPStartDate 2026-09-09}.
+    Fails: PP{LBPSentDate 2026-09-20}; PP{PPStartDate 09/09/2026}.
     """
     for group in _groups(child):
         if group.start_date is None:
@@ -53,8 +54,8 @@ def start_date_missing(child: Child, ctx: Context) -> Iterable[Finding]:
 def start_date_outside_year(child: Child, ctx: Context) -> Iterable[Finding]:
     """9005: a present PPStartDate falls within the census year; both ends pass.
 
-    Passes: PP{PPStartDate 2026-04-01}, PP{PPStartDate 2027-03-31}.
-    Fails: PP{PPStartDate 2026-03-31}, PP{PPStartDate 2027-04-01}.
+    Passes: PP{PPStartDate 2026-04-01}; PP{PPStartDate 2027-03-31}.
+    Fails: PP{PPStartDate 2026-03-31}; PP{PPStartDate 2027-04-01}.
     """
     for group in _groups(child):
         if group.start_date is not None and group.start_date not in ctx.period:
@@ -75,8 +76,8 @@ def letter_before_proceedings_date_invalid(child: Child, ctx: Context) -> Iterab
 def letter_sent_without_fgdm_offer(child: Child, ctx: Context) -> Iterable[Finding]:
     """9007: a present LBPSentDate needs FGDMMeetingOffer given (true or false).
 
-    Passes: PP{LBPSentDate 2026-09-20, FGDMMeetingOffer false}. Fails: PP{LBPSentDate
-    2026-09-20}; PP{LBPSentDate 2026-09-20, FGDMMeetingOffer yes}.
+    Passes: PP{LBPSentDate 2026-09-20, FGDMMeetingOffer false}.
+    Fails: PP{LBPSentDate 2026-09-20}; PP{LBPSentDate 2026-09-20, FGDMMeetingOffer yes}.
     """
     for group in _groups(child):
         if group.letter_sent_date is not None and group.fgdm_offered is None:
@@ -86,7 +87,8 @@ def letter_sent_without_fgdm_offer(child: Child, ctx: Context) -> Iterable[Findi
 def initial_meeting_outside_year(child: Child, ctx: Context) -> Iterable[Finding]:
     """9008: a present InitialPPMeetingDate falls within the census year; both ends pass.
 
-    Passes: PP{InitialPPMeetingDate 2027-03-31}. Fails: PP{InitialPPMeetingDate 2026-03-31}.
+    Passes: PP{InitialPPMeetingDate 2027-03-31}.
+    Fails: PP{InitialPPMeetingDate 2026-03-31}.
     """
     for group in _groups(child):
         date_ = group.initial_meeting_date
@@ -119,7 +121,8 @@ def fgdm_offered_without_facilitated(child: Child, ctx: Context) -> Iterable[Fin
 def outcome_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
     """9011: a non-empty PPOutcome is A, B or C (code set CS131, exact case, trimmed).
 
-    Passes: PP{PPOutcome " A "}; PP{} (absent). Fails: PP{PPOutcome a}; PP{PPOutcome D}.
+    Passes: PP{PPOutcome ` A `}; PP{PPStartDate 2026-09-09} (no outcome).
+    Fails: PP{PPOutcome a}; PP{PPOutcome D}.
     """
     outcomes = ctx.codes[OUTCOMES]
     for group in _groups(child):
@@ -143,7 +146,8 @@ def care_proceedings_letter_date_invalid(child: Child, ctx: Context) -> Iterable
     """9013: a present LetterInitCPDate is within the year and on or after a present CourtAppDate.
 
     Passes: PP{CourtAppDate 2026-12-18, LetterInitCPDate 2026-12-18}.
-    Fails: PP{CourtAppDate 2026-12-18, LetterInitCPDate 2026-12-17}; PP{LetterInitCPDate 2026-03-31}.
+    Fails: PP{CourtAppDate 2026-12-18, LetterInitCPDate 2026-12-17};
+    PP{LetterInitCPDate 2026-03-31}.
     """
     for group in _groups(child):
         if _outside_or_before(group.care_proceedings_letter_date, group.court_application_date,
@@ -155,7 +159,9 @@ def review_meetings_count_missing(child: Child, ctx: Context) -> Iterable[Findin
     """9015Q: a present InitialPPMeetingDate needs ReviewMeetingsCount, a whole number 0 or more.
 
     Passes: PP{InitialPPMeetingDate 2026-09-28, ReviewMeetingsCount 0}.
-    Fails: PP{InitialPPMeetingDate 2026-09-28}; the same with ReviewMeetingsCount -1 or 2.5.
+    Fails: PP{InitialPPMeetingDate 2026-09-28};
+    PP{InitialPPMeetingDate 2026-09-28, ReviewMeetingsCount -1};
+    PP{InitialPPMeetingDate 2026-09-28, ReviewMeetingsCount 2.5}.
     """
     for group in _groups(child):
         if group.initial_meeting_date is not None and not group.review_meetings_given:
@@ -165,9 +171,9 @@ def review_meetings_count_missing(child: Child, ctx: Context) -> Iterable[Findin
 class NoPreProceedingsData:
     """8995Q: some child has a <PreProceedingsandFGDM> group holding a non-empty value.
 
-    Once per return, naming no child. Fails: no child has a group; only
-    `<PreProceedingsandFGDM/>` or groups whose values are all empty; no children at all.
-    Passes: one child with PP{PPOutcome X} (any written value counts, valid or not).
+    Once per return, naming no child.
+    Passes: PP{PPOutcome X} (any written value counts).
+    Fails: E{ref 2026-06-01} (no group); `<PreProceedingsandFGDM/>`; PP{PPOutcome ""}; no children.
     """
 
     def __init__(self, ctx: Context) -> None:

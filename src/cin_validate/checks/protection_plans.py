@@ -74,7 +74,8 @@ def plan_start_not_on_conference_day(child: Child, ctx: Context) -> Iterable[Fin
 def start_missing_or_after_reference_date(child: Child, ctx: Context) -> Iterable[Finding]:
     """8720: a plan needs a valid start on or before ReferenceDate; there is no lower limit.
 
-    Passes: P{2023-11-06, —} and P{2025-03-31, —}. Fails: P{2025-04-01, —} and P{—, —}.
+    Passes: P{2023-11-06, —}; P{2025-03-31, —}.
+    Fails: P{2025-04-01, —}; P{—, —}.
     """
     for _, plan in child.protection_plans():
         if plan.start_date is None or plan.start_date > ctx.reference_date:
@@ -84,7 +85,9 @@ def start_missing_or_after_reference_date(child: Child, ctx: Context) -> Iterabl
 def previous_plans_missing(child: Child, ctx: Context) -> Iterable[Finding]:
     """8730: NumberOfPreviousCPP must be a whole number of zero or more.
 
-    Passes: 0, +2. Fails: absent, empty, -1, abc, 1.5.
+    Passes: P{…, previous 0}; P{…, previous +2}.
+    Fails: P{…, previous —}; P{…, previous ""}; P{…, previous -1}; P{…, previous abc};
+    P{…, previous 1.5}.
     """
     for _, plan in child.protection_plans():
         if plan.previous_plans is None or plan.previous_plans < 0:
@@ -94,7 +97,8 @@ def previous_plans_missing(child: Child, ctx: Context) -> Iterable[Finding]:
 def starts_and_ends_same_day(child: Child, ctx: Context) -> Iterable[Finding]:
     """8840: a plan cannot start and end on the same day.
 
-    Passes: P{2024-09-02, 2024-09-03}. Fails: P{2024-09-02, 2024-09-02}.
+    Passes: P{2024-09-02, 2024-09-03}.
+    Fails: P{2024-09-02, 2024-09-02}.
     """
     for _, plan in child.protection_plans():
         if plan.start_date is not None and plan.start_date == plan.end_date:
@@ -105,7 +109,8 @@ def review_not_after_start(child: Child, ctx: Context) -> Iterable[Finding]:
     """8841: each review date of a plan must be after the plan's own start; the start day fires.
 
     Every CPPreviewDate of every <Reviews> is checked, one issue each.
-    Passes: P{2024-05-20, —, reviews[2024-05-21]}. Fails: P{2024-05-20, —, reviews[2024-05-20]}.
+    Passes: P{2024-05-20, —, reviews[2024-05-21]}.
+    Fails: P{2024-05-20, —, reviews[2024-05-20]}.
     """
     for _, plan in child.protection_plans():
         if plan.start_date is None:
@@ -119,7 +124,8 @@ def reviews_without_date(child: Child, ctx: Context) -> Iterable[Finding]:
     """8842Q: a present <Reviews> group holds no valid CPPreviewDate.
 
     An empty <Reviews/> is no group and is silent; a valid date beside an empty one passes.
-    Passes: reviews[2024-08-01, ""]. Fails: reviews[""] and reviews[2024-02-30].
+    Passes: P{…, reviews[2024-08-01, ""]}.
+    Fails: P{…, reviews[""]}; P{…, reviews[2024-02-30]}.
     """
     for _, plan in child.protection_plans():
         for group in plan.review_groups:
@@ -133,7 +139,8 @@ def reviews_without_date(child: Child, ctx: Context) -> Iterable[Finding]:
 def initial_category_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
     """8905: InitialCategoryOfAbuse must be one of NEG, PHY, SAB, EMO, MUL (case-sensitive).
 
-    Passes: " EMO " (trimmed). Fails: absent, empty, "neg", "CSE".
+    Passes: P{…, initial ` EMO `}.
+    Fails: P{…, initial —}; P{…, initial ""}; P{…, initial neg}; P{…, initial CSE}.
     """
     for _, plan in child.protection_plans():
         if plan.initial_category not in ctx.codes["category-of-abuse"]:
@@ -143,7 +150,8 @@ def initial_category_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
 def latest_category_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
     """8910: LatestCategoryOfAbuse must be one of NEG, PHY, SAB, EMO, MUL (case-sensitive).
 
-    Passes: "PHY". Fails: absent, "Neg", "NONE".
+    Passes: P{…, latest PHY}.
+    Fails: P{…, latest —}; P{…, latest Neg}; P{…, latest NONE}.
     """
     for _, plan in child.protection_plans():
         if plan.latest_category not in ctx.codes["category-of-abuse"]:
@@ -164,7 +172,9 @@ def _plans_dated_after_death(child: Child, date_of, field: str) -> Iterable[Find
 def starts_after_death(child: Child, ctx: Context) -> Iterable[Finding]:
     """8915: a plan cannot start after the child's date of death; the same day passes.
 
-    With PersonDeathDate 2024-06-30: passes P{2024-06-30, —}, fails P{2024-07-01, —}.
+    With DOD 2024-06-30.
+    Passes: P{2024-06-30, —}.
+    Fails: P{2024-07-01, —}.
     """
     return _plans_dated_after_death(child, lambda plan: plan.start_date, "CPPstartDate")
 
@@ -173,8 +183,9 @@ def ends_after_death(child: Child, ctx: Context) -> Iterable[Finding]:
     """8920: a plan cannot end after the child's date of death; open plans are silent.
 
     The DfE text asks for an end on or before death, not for an end (open question 5).
-    With PersonDeathDate 2024-06-30: passes P{2024-06-03, 2024-06-30} and P{2024-06-03, —},
-    fails P{2024-06-03, 2024-07-01}.
+    With DOD 2024-06-30.
+    Passes: P{2024-06-03, 2024-06-30}; P{2024-06-03, —}.
+    Fails: P{2024-06-03, 2024-07-01}.
     """
     return _plans_dated_after_death(child, lambda plan: plan.end_date, "CPPendDate")
 
@@ -182,7 +193,8 @@ def ends_after_death(child: Child, ctx: Context) -> Iterable[Finding]:
 def ends_before_start(child: Child, ctx: Context) -> Iterable[Finding]:
     """8925: a plan's end date cannot be before its start date (the same day is 8840's).
 
-    Passes: P{2024-09-02, 2024-09-02}. Fails: P{2024-09-02, 2024-09-01}.
+    Passes: P{2024-09-02, 2024-09-02}.
+    Fails: P{2024-09-02, 2024-09-01}.
     """
     for _, plan in child.protection_plans():
         if (plan.start_date is not None and plan.end_date is not None
@@ -193,7 +205,8 @@ def ends_before_start(child: Child, ctx: Context) -> Iterable[Finding]:
 def end_outside_census_year(child: Child, ctx: Context) -> Iterable[Finding]:
     """8930: a plan's end date must fall within the census year, both ends included.
 
-    Passes: P{2024-03-01, 2024-04-01}. Fails: P{2024-03-01, 2024-03-31}.
+    Passes: P{2024-03-01, 2024-04-01}.
+    Fails: P{2024-03-01, 2024-03-31}.
     """
     for _, plan in child.protection_plans():
         if plan.end_date is not None and plan.end_date not in ctx.period:
@@ -203,8 +216,8 @@ def end_outside_census_year(child: Child, ctx: Context) -> Iterable[Finding]:
 def several_open_plans(child: Child, ctx: Context) -> Iterable[Finding]:
     """8935: a child has two or more open plans, counted across all episodes (open question 6).
 
-    Passes: P{2024-05-01, 2024-06-01}, P{2024-06-03, —}.
-    Fails: E{P{2024-05-01, —}}, E{P{2024-09-02, —}}.
+    Passes: P{2024-05-01, 2024-06-01} and P{2024-06-03, —}.
+    Fails: E{P{2024-05-01, —}} and E{P{2024-09-02, —}}.
     """
     open_plans = [plan for _, plan in child.protection_plans() if plan.is_open]
     if len(open_plans) >= 2:
@@ -216,8 +229,8 @@ def starts_during_another(child: Child, ctx: Context) -> Iterable[Finding]:
 
     An open plan lasts until ReferenceDate; touching counts (open question 9). One issue per
     plan that starts inside others, naming them (at most OTHERS_SHOWN).
-    Passes: P{2024-05-01, 2024-06-03}, P{2024-06-04, —}.
-    Fails: P{2024-05-01, 2024-06-03}, P{2024-06-03, —} (the second is flagged).
+    Passes: P{2024-05-01, 2024-06-03} and P{2024-06-04, —}.
+    Fails: P{2024-05-01, 2024-06-03} and P{2024-06-03, —} (the second is flagged).
     """
     plans = [plan for episode in child.episodes for plan in episode.protection_plans]
     for plan, others, total in starting_within_others(plans, ctx.reference_date, OTHERS_SHOWN):

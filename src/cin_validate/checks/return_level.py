@@ -67,8 +67,8 @@ class _SharedIdentifier:
 class DuplicateUpn(_SharedIdentifier):
     """1520: no two children have the same UPN (case-sensitive; FormerUPN plays no part).
 
-    Fails twice: C1 and C2 with `H801200001001`. Passes: `H801200001001` and `h801200001001`;
-    three children with no UPN.
+    Passes: Child{UPN H801200001001} and Child{UPN h801200001001}; 3 × Child{UPN —}.
+    Fails: Child{UPN H801200001001} and Child{UPN H801200001001} (one issue each).
     """
 
     field, attribute = "UPN", "upn"
@@ -77,7 +77,8 @@ class DuplicateUpn(_SharedIdentifier):
 class DuplicateLaChildId(_SharedIdentifier):
     """8510: no two children have the same LAchildID (case-sensitive).
 
-    Fails twice: two children `C123`. Passes: `C123` and `c123`; two children with no ID.
+    Passes: Child{ID C123} and Child{ID c123}; 2 × Child{ID —}.
+    Fails: 2 × Child{ID C123} (one issue each).
     """
 
     field, attribute = "LAchildID", "la_child_id"
@@ -87,7 +88,9 @@ class DuplicateLaChildId(_SharedIdentifier):
 class TooManyWithoutSex:
     """2886Q: at most 2% of children (unborn ones not counted) have Sex absent or U.
 
-    Passes: 1 of 50. Fails: 2 of 50. Passes: 2 of 100, plus 5 unborn children with `U`.
+    Passes: 49 × Child{} and Child{Sex U};
+    98 × Child{}, 2 × Child{Sex U} and 5 × Child{DOB —, EDOB 2025-06-01, Sex U}.
+    Fails: 48 × Child{} and 2 × Child{Sex U}.
     """
 
     def __init__(self, ctx: Context) -> None:
@@ -111,7 +114,8 @@ class TooManyWithoutSex:
 class FewDisabilityCodes:
     """2887Q: the return uses at least 8 different valid disability codes other than NONE.
 
-    Fails: `MOB HAND PC INC COMM LD HEAR` and any number of NONE. Passes: the same plus `VIS`.
+    Passes: Child{[MOB, HAND, PC, INC]}, Child{[COMM, LD, HEAR, VIS]} and Child{[NONE]}.
+    Fails: Child{[MOB, HAND, PC, INC]}, Child{[COMM, LD, HEAR]} and Child{[NONE]}.
     """
 
     def __init__(self, ctx: Context) -> None:
@@ -134,8 +138,10 @@ class FewDisabilityCodes:
 class OnlyOneDisabilityPerChild:
     """2888Q: some child with a disability has two or more different disability codes.
 
-    Fails: `[MOB]`, `[HAND]`, `[NONE]`; also `[MOB, MOB]`, `[HAND]`. Passes: add `[MOB, HAND]`.
     Silent when no child has a code other than NONE.
+    Passes: Child{[MOB]}, Child{[HAND]} and Child{[MOB, HAND]};
+    Child{[NONE]} and Child{[NONE]} (no child has a code).
+    Fails: Child{[MOB]}, Child{[HAND]} and Child{[NONE]}; Child{[MOB, MOB]} and Child{[HAND]}.
     """
 
     def __init__(self, ctx: Context) -> None:

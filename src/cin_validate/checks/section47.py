@@ -53,8 +53,8 @@ def conference_recorded_at_both_levels(child: Child, ctx: Context) -> Iterable[F
 def start_missing_or_after_conference(child: Child, ctx: Context) -> Iterable[Finding]:
     """8615: a group with a conference needs a valid start on or before the conference day.
 
-    Passes: S{2024-05-20, 2024-05-20, false}. Fails: S{2024-05-21, 2024-05-20, false}, and
-    S{—, 2024-05-20, false}.
+    Passes: S{2024-05-20, 2024-05-20, false}.
+    Fails: S{2024-05-21, 2024-05-20, false}; S{—, 2024-05-20, false}.
     """
     for _, s47 in child.section47s():
         if s47.icpc_held and (s47.start_date is None or s47.start_date > s47.icpc_date):
@@ -66,7 +66,8 @@ def conference_overdue_at_year_end(child: Child, ctx: Context) -> Iterable[Findi
 
     The cut-off (2025-03-10) is itself silent: its target date, start plus 15 working days,
     is ReferenceDate, so the conference is not yet late (open question 1).
-    Passes: S{2025-03-10, —, false}. Fails: S{2025-03-09, —, false} (a Sunday).
+    Passes: S{2025-03-10, —, false}.
+    Fails: S{2025-03-09, —, false} (a Sunday).
     """
     cut_off = ctx.period.working_days_before_end(CONFERENCE_DUE_WORKING_DAYS)
     for _, s47 in child.section47s():
@@ -78,7 +79,8 @@ def conference_outside_census_year(child: Child, ctx: Context) -> Iterable[Findi
     """8715: an S47 conference date must fall within the census year, both ends included.
 
     The CIN-level date is not checked: a transfer-in conference may be years old.
-    Passes: S{2024-03-28, 2024-04-01, false}. Fails: S{2024-03-28, 2024-03-31, false}.
+    Passes: S{2024-03-28, 2024-04-01, false}.
+    Fails: S{2024-03-28, 2024-03-31, false}.
     """
     for _, s47 in child.section47s():
         if s47.icpc_held and s47.icpc_date not in ctx.period:
@@ -88,8 +90,8 @@ def conference_outside_census_year(child: Child, ctx: Context) -> Iterable[Findi
 def unconferenced_start_outside_census_year(child: Child, ctx: Context) -> Iterable[Finding]:
     """8740: a group still awaiting its conference must have started in the census year.
 
-    Passes: S{2024-04-01, —, false}. Fails: S{2024-03-31, —, false}; silent for
-    S{2024-03-28, —, true} (no conference needed).
+    Passes: S{2024-04-01, —, false}; S{2024-03-28, —, true} (no conference needed).
+    Fails: S{2024-03-31, —, false}.
     """
     for _, s47 in child.section47s():
         if (awaits_conference(s47) and s47.start_date is not None
@@ -131,7 +133,8 @@ def target_on_weekend(child: Child, ctx: Context) -> Iterable[Finding]:
     """8870Q: the conference target date falls on a Saturday or Sunday.
 
     Weekday bank holidays are not weekends.
-    Passes: target 2024-12-25 (a Wednesday bank holiday). Fails: target 2025-03-29 (Saturday).
+    Passes: S{target 2024-12-25} (a Wednesday bank holiday).
+    Fails: S{target 2025-03-29} (a Saturday).
     """
     for _, s47 in child.section47s():
         if s47.icpc_target is not None and is_weekend(s47.icpc_target):
@@ -141,7 +144,8 @@ def target_on_weekend(child: Child, ctx: Context) -> Iterable[Finding]:
 def conference_on_weekend(child: Child, ctx: Context) -> Iterable[Finding]:
     """8875: the S47 conference date falls on a Saturday or Sunday (CIN-level not checked).
 
-    Passes: S{2024-06-03, 2024-06-17, false}. Fails: S{2024-06-03, 2024-06-15, false}.
+    Passes: S{2024-06-03, 2024-06-17, false}.
+    Fails: S{2024-06-03, 2024-06-15, false}.
     """
     for _, s47 in child.section47s():
         if s47.icpc_held and is_weekend(s47.icpc_date):
