@@ -250,6 +250,29 @@ def test_format_wins_over_the_extension_and_never_over_the_input(tmp_path):
     assert copy.read_text() == PROBLEMS.read_text()
 
 
+@pytest.mark.parametrize("several", [False, True])
+@pytest.mark.parametrize("name", ["report.xls", "report", "report.pdf"])
+def test_an_output_whose_extension_says_no_format_is_exit_2_naming_the_formats(tmp_path, name,
+                                                                              several):
+    """Terminal text in a file called report.xls would be a silent surprise: say which
+    extensions pick which format, whether one --output is given or several."""
+    out = tmp_path / name
+    extra = ["--output", tmp_path / "also.json"] if several else []
+    result = run(PROBLEMS, "--output", out, *extra, "--no-config")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"--output {out}: " in result.stderr
+    assert ".txt (terminal)" in result.stderr and ".xlsx" in result.stderr
+    assert not out.exists() and not (tmp_path / "also.json").exists()
+    if name == "report.xls":
+        assert "did you mean .xlsx?" in result.stderr
+
+
+def test_format_names_the_format_of_an_output_file_of_any_name(tmp_path):
+    out = tmp_path / "report.out"
+    assert run(PROBLEMS, "--output", out, "--format", "csv", "--no-config").exit_code == 1
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
 # --- the progress bar ----------------------------------------------------------------------
 
 def test_progress_bar_only_for_a_person_at_a_terminal_with_a_large_file(tmp_path, monkeypatch):

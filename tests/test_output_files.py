@@ -44,6 +44,14 @@ def test_output_to_a_null_device_writes_into_it_and_leaves_it_a_device(tmp_path,
     assert not leftovers(tmp_path)
 
 
+def test_a_device_needs_no_extension_to_be_written_into(tmp_path):
+    """`-o /dev/null` takes the chosen format (terminal text by default): a device's name is
+    no file name whose extension could pick one."""
+    null = device(tmp_path, "null", 3)
+    assert run(PROBLEMS, "--output", null, "--no-config").exit_code == 1
+    assert stat.S_ISCHR(os.stat(null).st_mode)
+
+
 @pytest.mark.parametrize("command", [("validate", "--format", "json"), ("stats", "--format", "json")])
 def test_output_to_a_full_device_is_no_space_left_exit_2(tmp_path, command):
     full = device(tmp_path, "full", 7)

@@ -33,7 +33,7 @@ from .output import formats, progress, terminal
 from .selection import NothingSelected, Selection, SelectionError
 from .selection import resolve as resolve_selection
 from .exits import fail as _fail
-from .output.files import OutputError, check_output, write_output
+from .output.files import OutputError, check_output, is_special, write_output
 from .parse import ReturnError
 from .policy import EXIT_INTERNAL, EXIT_INVALID
 from .report import Report
@@ -341,22 +341,31 @@ def _targets(fmt: str | None, outputs: tuple[str, ...], configured: str | None):
     Several --output files each take the format of their extension, all from the same run (so
     --redact gives each child the same pseudonym in all of them).
     """
-    if len(outputs) <= 1:
-        output = outputs[0] if outputs else None
-        return [(output, fmt or formats.for_output(output) or configured or "terminal")]
-    if fmt:
+    if not outputs:
+        return [(None, fmt or configured or "terminal")]
+    if fmt and len(outputs) > 1:
         _fail("--format goes with one --output; with several, each file's extension picks its "
               "format", EXIT_INVALID)
-    targets = []
-    for output in outputs:
-        chosen = formats.for_output(output)
-        if chosen is None:
-            _fail(f"--output {output}: the extension does not say which format (use "
-                  f"{_EXTENSIONS_TEXT})", EXIT_INVALID)
-        targets.append((output, chosen))
     if len({os.path.abspath(output) for output in outputs}) < len(outputs):
         _fail("the same --output file is given twice", EXIT_INVALID)
-    return targets
+    return [(output, fmt or _format_of(output, configured, alone=len(outputs) == 1))
+            for output in outputs]
+
+
+def _format_of(output: str, configured: str | None, *, alone: bool) -> str:
+    """The format an output file's extension picks. A device or FIFO (`-o /dev/stdout`) has
+    no extension to speak of: it takes the configured format, else terminal text. Any other
+    name must say, or a report.xls would silently be terminal text."""
+    chosen = formats.for_output(output)
+    if chosen is not None:
+        return chosen
+    if is_special(output):
+        return configured or "terminal"
+    extension = os.path.splitext(output)[1].lower()
+    close = difflib.get_close_matches(extension, formats.EXTENSIONS, n=1) if extension else []
+    hint = f"; did you mean {close[0]}?" if close else ""
+    _fail(f"--output {output}: the extension does not say which format{hint} (use "
+          f"{_EXTENSIONS_TEXT}{', or give --format' if alone else ''})", EXIT_INVALID)
 
 
 def _validate_many(run: _Run, *, jobs: int, show: bool) -> list[batch.FileResult]:

@@ -34,6 +34,15 @@ def check_output(path: str | os.PathLike, protect: Mapping[str, str] | None = No
     _refuse(path, _existing(path), protect or {})
 
 
+def is_special(path: str | os.PathLike) -> bool:
+    """Whether `path` is a device, FIFO or the like that exists: written into, never replaced."""
+    return _special(_existing(os.fspath(path)))
+
+
+def _special(target: os.stat_result | None) -> bool:
+    return target is not None and not stat.S_ISREG(target.st_mode)
+
+
 def write_output(path: str | os.PathLike, draw: Callable[[BinaryIO], None], *,
                  protect: Mapping[str, str] | None = None) -> None:
     """Write to `path` what `draw(out)` writes into the binary stream `out`, as the module's
@@ -41,7 +50,7 @@ def write_output(path: str | os.PathLike, draw: Callable[[BinaryIO], None], *,
     path = os.fspath(path)
     target = _existing(path)
     _refuse(path, target, protect or {})
-    if target is not None and not stat.S_ISREG(target.st_mode):
+    if _special(target):
         _write_into(path, draw)
     else:
         _replace(os.path.realpath(path), draw, shown=path)
