@@ -62,6 +62,29 @@ def test_fail_on_error_query_never(query_only, notice_only):
     assert summary(query_only, "--fail-on", "never")[0] == 0
 
 
+def test_fail_on_never_says_what_was_found_and_never_pass_over_errors(tmp_path, query_only,
+                                                                      notice_only):
+    """Exit 0, but no PASS over a return with errors or queries: the verdict says what the
+    return has and that the policy does not fail it; in the -q line, the summary table of
+    several files and the HTML badge too. A return with nothing to correct still passes."""
+    for args in ((), ("-q",)):
+        result = run(PROBLEMS, "--fail-on", "never", "--no-config", *args)
+        assert result.exit_code == 0
+        verdict = result.stdout.splitlines()[-1]
+        assert "PASS" not in result.stdout, args
+        assert ("NOT FAILED (--fail-on never): the return has errors and queries, which this "
+                "policy does not fail") in verdict, verdict
+    queries = run(query_only, "--fail-on", "never", "--no-config").stdout.splitlines()[-1]
+    assert queries.startswith("NOT FAILED (--fail-on never): the return has queries")
+    clean = run(notice_only, "--fail-on", "never", "--no-config").stdout.splitlines()[-1]
+    assert clean.startswith("PASS")
+    several = run(PROBLEMS, notice_only, "--fail-on", "never", "--no-config", "-q").stdout
+    assert "1 pass, 1 not failed of 2 files" in several
+    html = tmp_path / "r.html"
+    assert run(PROBLEMS, "--fail-on", "never", "-o", html, "--no-config").exit_code == 0
+    assert '<span class="verdict not-failed">not failed</span>' in html.read_text()
+
+
 def test_structural_notices_never_fail(notice_only):
     code, data = summary(notice_only, "--fail-on", "query")
     assert data["summary"]["notices"] == 1 and data["summary"]["errors"] == 0

@@ -26,6 +26,7 @@ EXIT_BROKEN_PIPE = EXIT_SIGNAL + 13  # SIGPIPE, by number, as Windows has no sig
 
 # Verdict words, as shown in the summary table and the reports, and their exit codes.
 PASS, FAIL, UNREADABLE, INTERNAL = "pass", "fail", "unreadable", "internal error"
+NOT_FAILED = "not failed"  # shown, never a verdict of its own: see `shown_verdict`
 EXIT_CODE = {PASS: EXIT_OK, FAIL: EXIT_FAILED, UNREADABLE: EXIT_INVALID, INTERNAL: EXIT_INTERNAL}
 
 
@@ -61,6 +62,20 @@ def failing(report: Report, fail_on: str = DEFAULT_FAIL_ON) -> list[str]:
     found = {severity for code, severity, _message, _count in report.issues.tally()
              if counts_for_exit(code, severity) and severity in severities}
     return [severity for severity in SEVERITIES if severity in found]
+
+
+def not_failed(report: Report | None, fail_on: str) -> list[str]:
+    """The severities of the DfE errors and queries a report has that its policy lets pass
+    (`--fail-on never`): such a report is shown NOT FAILED, never PASS, though it exits 0."""
+    if report is None or FAIL_ON_POLICIES[fail_on].severities:
+        return []
+    return failing(report, "query")
+
+
+def shown_verdict(verdict: str, report: Report | None, fail_on: str) -> str:
+    """The verdict as people read it: `not failed` for a pass with errors or queries under
+    `--fail-on never`. (The JSON's `verdict` stays `pass`: it says how the run exits.)"""
+    return NOT_FAILED if verdict == PASS and not_failed(report, fail_on) else verdict
 
 
 def verdict(report: Report | None, fail_on: str = DEFAULT_FAIL_ON, *,

@@ -9,6 +9,8 @@ from __future__ import annotations
 import errno
 import io
 import os
+import re
+import sys
 from typing import TextIO
 
 from rich import box
@@ -30,6 +32,13 @@ def _plain(value, style: str = "") -> Text:
     return Text(visible(str(value)), style=style)
 
 
+# Piped output and report files are read whole (less, a CI log, an editor): long messages wrap
+# at this width rather than 80, unless COLUMNS says otherwise; nothing is padded to it.
+PIPED_WIDTH = 160
+# Spaces Rich pads a line's end with, before the codes that end its styles.
+_TRAILING_SPACES = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$")
+
+
 class _Console(Console):
     def on_broken_pipe(self) -> None:
         # Rich would exit 1 ("the return fails"); `exits.standard_output` says what it means.
@@ -37,12 +46,38 @@ class _Console(Console):
         raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
-def make_console(file=None, *, stderr: bool = False) -> Console:
-    console = _Console(file=file, stderr=stderr, highlight=False, soft_wrap=False)
-    if not console.is_terminal:
-        # Piped output is read whole (less, a CI log): do not squeeze it into 80 columns.
-        console = _Console(file=file, stderr=stderr, highlight=False,
-                           width=max(console.width, 160))
+class _Trimmed:
+    """A text stream that writes each line without the spaces Rich pads tables and grids
+    with, so that no line ends in spaces; everything else is the stream's own."""
+
+    def __init__(self, out: TextIO):
+        self._out = out
+        self._partial = ""
+
+    def write(self, text: str) -> int:
+        *lines, self._partial = (self._partial + text).split("\n")
+        if lines:
+            self._out.write("".join(_TRAILING_SPACES.sub(r"\1", line) + "\n" for line in lines))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._partial:  # Rich ends what it prints with a new line: this is rare
+            self._out.write(self._partial)
+            self._partial = ""
+        self._out.flush()
+
+    def __getattr__(self, name):  # isatty, fileno, encoding: the stream's
+        return getattr(self._out, name)
+
+
+def make_console(file: TextIO | None = None, *, stderr: bool = False) -> Console:
+    """The console every report and command draws with: at a terminal its width (or COLUMNS);
+    piped or into a file up to `PIPED_WIDTH` columns (or COLUMNS), in plain text. Either way
+    no line ends in spaces."""
+    out = _Trimmed(file or (sys.stderr if stderr else sys.stdout))
+    console = _Console(file=out, highlight=False, soft_wrap=False)
+    if not console.is_terminal and not os.environ.get("COLUMNS", "").isdigit():
+        console = _Console(file=out, highlight=False, soft_wrap=False, width=PIPED_WIDTH)
     return console
 
 
@@ -195,7 +230,7 @@ def render_stats(measures: Measures, console: Console) -> None:
 
 def render_stats_text(measures: Measures) -> str:
     buffer = io.StringIO()
-    render_stats(measures, Console(file=buffer, width=160, no_color=True, highlight=False))
+    render_stats(measures, make_console(buffer))
     return buffer.getvalue()
 
 
@@ -235,13 +270,16 @@ def verdict_line(report: Report, fail_on: str = policy.DEFAULT_FAIL_ON) -> Text:
     which rule set: a provisional or preview verdict never looks like a verified one."""
     failing = policy.failing(report, fail_on)
     collection = report.collection
-    if not failing:
+    if failing:
+        line = Text(f"FAIL: the return has {_severities(failing)}"
+                    + (" (--fail-on query)" if fail_on == "query" else ""), style="bold red")
+    elif not_failed := policy.not_failed(report, fail_on):
+        line = Text(f"NOT FAILED (--fail-on {fail_on}): the return has "
+                    f"{_severities(not_failed)}, which this policy does not fail",
+                    style="bold yellow")
+    else:
         line = Text(policy.FAIL_ON_POLICIES[fail_on].passed,
                     style="bold green" if collection.is_verified else "bold yellow")
-    else:
-        words = {"error": "errors", "query": "queries"}
-        line = Text(f"FAIL: the return has {' and '.join(words[k] for k in failing)}"
-                    + (" (--fail-on query)" if fail_on == "query" else ""), style="bold red")
     if collection.is_verified:
         line.append(f"  ·  rule set {collection.label()}")
     else:
@@ -250,25 +288,30 @@ def verdict_line(report: Report, fail_on: str = policy.DEFAULT_FAIL_ON) -> Text:
     return line
 
 
-def render_summary(results, console: Console) -> None:
+def _severities(severities: list[str]) -> str:
+    words = {"error": "errors", "query": "queries"}
+    return " and ".join(words[severity] for severity in severities)
+
+
+def render_summary(results, console: Console, fail_on: str = policy.DEFAULT_FAIL_ON) -> None:
     """One row per file: the table shown after validating several returns."""
     table = Table(title="Summary", box=box.SIMPLE_HEAD, title_justify="left")
     for name in ("File", "LA", "Rule set", "Children", "Errors", "Queries", "Verdict"):
         table.add_column(name, overflow="fold",
                          justify="right" if name in ("Children", "Errors", "Queries") else "left")
-    style = {policy.PASS: "bold green", policy.FAIL: "bold red", policy.UNREADABLE: "bold red",
-             policy.INTERNAL: "bold red"}
-    for result in results:
+    style = {policy.PASS: "bold green", policy.NOT_FAILED: "bold yellow",
+             policy.FAIL: "bold red", policy.UNREADABLE: "bold red", policy.INTERNAL: "bold red"}
+    shown = [policy.shown_verdict(result.verdict, result.report, fail_on) for result in results]
+    for result, verdict in zip(results, shown):
         report = result.report
         cells = ([_plain(report.la or ""), report.collection.label(), f"{report.children:,}",
                   f"{report.errors:,}", f"{report.queries:,}"] if report else [""] * 5)
-        table.add_row(_plain(result.path), *cells,
-                      Text(result.verdict, style=style.get(result.verdict, "")))
+        table.add_row(_plain(result.path), *cells, Text(verdict, style=style.get(verdict, "")))
     console.print(table)
     for result in results:
         if result.report is None:
             console.print(_plain(f"{result.verdict}: {result.error}", style="red"))
-    counts = {word: sum(r.verdict == word for r in results) for word in style}
+    counts = {word: shown.count(word) for word in style}
     console.print(Text(", ".join(f"{n} {word}" for word, n in counts.items() if n)
                        + f" of {len(results)} files"))
 
@@ -280,14 +323,14 @@ def render_brief(report: Report, console: Console,
     line.append_text(_summary(report))
     line.append("  ")
     line.append_text(verdict_line(report, fail_on))
-    console.print(line)
+    console.print(line, soft_wrap=True)  # one line whatever the width: for logs and grep
 
 
 def render_text(out: TextIO, results, *, several: bool, details: bool = False,
                 quiet: bool = False, fail_on: str = policy.DEFAULT_FAIL_ON) -> None:
     """The terminal format as plain text into `out` (a file): one report, or several files'
     reports (unless quiet) and the summary table."""
-    console = Console(file=out, width=160, no_color=True, highlight=False)
+    console = make_console(out)
     if several:
         render_many(results, console, details=details, quiet=quiet, fail_on=fail_on)
     elif quiet:
@@ -302,5 +345,5 @@ def render_many(results, console: Console, *, details: bool = False, quiet: bool
         for result in results:
             if result.report is not None:
                 render(result.report, console, details=details, fail_on=fail_on)
-                console.rule(style="dim")
-    render_summary(results, console)
+                console.print(Text("─" * min(console.width, 80), style="dim"))
+    render_summary(results, console, fail_on)
