@@ -1,7 +1,8 @@
 """Writing an output file (`--output`), and what is never written over.
 
 - A regular file, new or existing, is written whole or not at all: into a temporary file
-  beside it as the report is drawn, then renamed into place. Through a symbolic link, the file
+  beside it as the report is drawn, then renamed into place, with the permissions of the file
+  it replaces, else those the umask gives a new file. Through a symbolic link, the file
   the link points to is replaced, and the link stays a link (a dangling link gets its file).
 - Anything else that already exists (/dev/null, /dev/stdout, a FIFO, a terminal) is written
   into as it is, as a shell's `>` would: renaming a file over it would replace the device
@@ -90,6 +91,16 @@ def _write_into(path: str, draw: Callable[[BinaryIO], None]) -> None:
         raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
+def _mode_for(path: str) -> int:
+    """The permission bits for a report written to `path` (a regular file or nothing yet)."""
+    existing = _existing(path)
+    if existing is not None:
+        return stat.S_IMODE(existing.st_mode)
+    umask = os.umask(0)  # the only way to read it is to set it: put it straight back
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def _replace(path: str, draw: Callable[[BinaryIO], None], *, shown: str) -> None:
     """Into a temporary file beside `path`, then renamed over it; removed on any failure or
     interruption. `shown` is the path as the user gave it, for messages."""
@@ -97,11 +108,16 @@ def _replace(path: str, draw: Callable[[BinaryIO], None], *, shown: str) -> None
     # moment, even as the file is created, knows what to remove. 128 random bits: no clash.
     temporary = os.path.join(os.path.dirname(path),
                              f"{_TEMPORARY_PREFIX}{secrets.token_hex(16)}.tmp")
+    # Private while it is drawn; then the permissions a shell's `>` would leave: the replaced
+    # file's own (a report someone made private stays private), else what the umask allows.
+    mode = _mode_for(path)
     try:
         with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
                        "wb") as out:
             draw(out)
             out.flush()
+            if hasattr(os, "fchmod"):  # POSIX; Windows has no permission bits to give
+                os.fchmod(out.fileno(), mode)
             os.fsync(out.fileno())
         os.replace(temporary, path)
     except BaseException as error:
