@@ -55,12 +55,16 @@ def counts_for_exit(code: str, severity: str) -> bool:
     return severity in ("error", "query") and not is_year_on_year(code)
 
 
+def fails(code: str, severity: str, fail_on: str = DEFAULT_FAIL_ON) -> bool:
+    """Whether an issue of this rule and severity fails the run under `fail_on`."""
+    return counts_for_exit(code, severity) and severity in FAIL_ON_POLICIES[fail_on].severities
+
+
 def failing(report: Report, fail_on: str = DEFAULT_FAIL_ON) -> list[str]:
     """The severities of the issues that make this report fail the policy, errors first; []
     when it passes. Read from the report's tally by rule, never from the issues themselves."""
-    severities = FAIL_ON_POLICIES[fail_on].severities
     found = {severity for code, severity, _message, _count in report.issues.tally()
-             if counts_for_exit(code, severity) and severity in severities}
+             if fails(code, severity, fail_on)}
     return [severity for severity in SEVERITIES if severity in found]
 
 

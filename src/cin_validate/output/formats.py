@@ -58,7 +58,7 @@ REGISTRY = (
     # CI logs are widely readable: only codes, messages, fields, child IDs and lines.
     Format("github", (), lambda out, results, o: github.render(out, results),
            personal_values=False),
-    Format("junit", (".xml",), lambda out, results, o: junit.render(out, results),
+    Format("junit", (".xml",), lambda out, results, o: junit.render(out, results, o.fail_on),
            personal_values=False),
     Format("csv", (".csv",), lambda out, results, o: csvfmt.render(out, results)),
     Format("xlsx", (".xlsx",), lambda out, results, o: xlsxfmt.render(out, results),
