@@ -26,7 +26,7 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 def test_the_lists_of_formats_are_the_registrys():
     names = [fmt.name for fmt in formats.REGISTRY]
     assert list(formats.FORMATS) == names == ["terminal", "json", "github", "junit", "csv",
-                                               "xlsx", "html"]
+                                               "xlsx", "html", "concise"]
     assert formats.EXTENSIONS == {".txt": "terminal", ".json": "json", ".xml": "junit",
                                   ".csv": "csv", ".xlsx": "xlsx", ".html": "html",
                                   ".htm": "html"}

@@ -81,6 +81,11 @@ class Issue:
         }
 
 
+def counted(count: int, one: str, many: str | None = None) -> str:
+    """`1 error`, `4 errors`; `1 query`, `2 queries` with `many` given."""
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
 def census_heading(reports) -> str:
     """What a report about these returns is titled: their collection year's census, or the
     census in general when they are of several years (or none could be read)."""
@@ -130,6 +135,13 @@ class Report:
     @property
     def notices(self) -> int:
         return self.counts["notice"]
+
+    @property
+    def counts_text(self) -> str:
+        """`4 errors, 1 query, 0 structural notices`, as the summaries write it."""
+        return ", ".join((counted(self.errors, "error"),
+                          counted(self.queries, "query", "queries"),
+                          counted(self.notices, "structural notice")))
 
     @property
     def la(self) -> str | None:

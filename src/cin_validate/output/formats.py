@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, Callable, Sequence
 
 from ..privacy import without_personal_values
-from . import csvfmt, github, htmlfmt, jsonfmt, junit, terminal, xlsxfmt
+from . import concise, csvfmt, github, htmlfmt, jsonfmt, junit, terminal, xlsxfmt
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,9 @@ REGISTRY = (
     Format("html", (".html", ".htm"),
            lambda out, results, o: htmlfmt.render(out, results, fail_on=o.fail_on,
                                                   redacted=o.redacted)),
+    # One line per issue for logs and grep; no extension picks it (give --format concise).
+    Format("concise", (), lambda out, results, o: concise.render(out, results, o.fail_on),
+           personal_values=False),
 )
 BY_NAME = {fmt.name: fmt for fmt in REGISTRY}
 FORMATS = tuple(BY_NAME)

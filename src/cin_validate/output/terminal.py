@@ -20,7 +20,7 @@ from rich.text import Text
 
 from .. import policy, years
 from ..dates import CensusPeriod
-from ..report import Issue, Report
+from ..report import Issue, Report, counted
 from ..yony import MEASURES, Measures
 from .plain import visible
 
@@ -112,12 +112,12 @@ def _period(report: Report) -> str:
 
 def _summary(report: Report) -> Text:
     text = Text()
-    text.append(f"{report.errors} error{'s' * (report.errors != 1)}",
+    text.append(counted(report.errors, "error"),
                 style=_STYLE["error"] if report.errors else "green")
     text.append(", ")
-    text.append(f"{report.queries} quer{'ies' if report.queries != 1 else 'y'}",
+    text.append(counted(report.queries, "query", "queries"),
                 style=_STYLE["query"] if report.queries else "green")
-    text.append(f", {report.notices} structural notice{'s' * (report.notices != 1)}")
+    text.append(f", {counted(report.notices, 'structural notice')}")
     text.append(f"  ·  {len(report.rules_checked)} of {report.rules_total} rules checked")
     return text
 
