@@ -13,6 +13,12 @@ from cin_validate.engine import validate_file  # noqa: E402
 from cin_validate.report import Report  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _not_in_github_actions(monkeypatch):
+    """Tests run in a GitHub Actions job append no summary to its page (`stepsummary`)."""
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+
+
 @pytest.fixture
 def validate(tmp_path):
     """validate(xml_text) -> Report, by writing the text to a file and validating it."""

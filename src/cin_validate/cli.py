@@ -29,7 +29,7 @@ from rich.text import Text
 from . import __version__, batch, catalogue, config, exits, policy, privacy, years, yony
 from .checks import implemented, where_checked
 from .engine import CheckFailed, validate_file
-from .output import formats, progress, terminal
+from .output import formats, progress, stepsummary, terminal
 from .selection import NothingSelected, Selection, SelectionError
 from .selection import resolve as resolve_selection
 from .exits import fail as _fail
@@ -259,6 +259,7 @@ def validate(files: tuple[str, ...], year: str | None, fmt: str | None, output: 
                 if result.report is not None:
                     result.report = privacy.redact(result.report, pseudonyms)
         _write(run, results, details=details, quiet=quiet, redacted=redact)
+        _write_step_summary(run, results)
     except MemoryError:  # like a return too large to read: one line and exit 2, no traceback
         _fail(f"{', '.join(run.paths)}: too large to validate in the memory available "
               "(writing the report)", EXIT_INVALID)
@@ -402,6 +403,19 @@ def _write(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: 
                 draw(out)
             continue
         _write_file(output, draw, run.inputs)
+
+
+def _write_step_summary(run: _Run, results: list[batch.FileResult]) -> None:
+    """In GitHub Actions, append the run's Markdown summary to the step's summary page."""
+    path = os.environ.get(stepsummary.VARIABLE)
+    if not path:
+        return
+    try:
+        with open(path, "a", encoding="utf-8") as out:
+            stepsummary.render(out, results, run.fail_on)
+    except OSError as error:
+        _fail(f"{stepsummary.VARIABLE} {path}: cannot write: {error.strerror or error}",
+              EXIT_INVALID)
 
 
 def _show(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: bool) -> None:
