@@ -27,6 +27,8 @@ LAYERS = [
     ("report", {"report", "issuelog", "selection"}),
     ("engine", {"engine", "synthetic"}),
     ("policy and privacy", {"policy", "privacy"}),
+    # What an earlier run's JSON report knew: it leaves the known issues out of a report.
+    ("baseline", {"baseline"}),
     ("running files", {"batch"}),
     ("outputs", {"output"}),
     # The settings the command line takes, read from a file: they name the output formats.

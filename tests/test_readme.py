@@ -4,12 +4,14 @@ every `cin-validate ...` line of its examples runs as written."""
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from cin_validate.cli import main
+from cin_validate.output.formats import BY_NAME, REGISTRY
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -76,18 +78,28 @@ def test_the_readme_says_how_to_install_on_windows_with_pipx_and_without_path():
 
 # --- every example command of the README runs as written -------------------------------------
 
-def example_commands() -> list[str]:
-    """Every `cin-validate ...` command the README shows: the lines of its shell blocks, the
-    `run:` steps and script lines of its CI examples, and the commands quoted in its text."""
+def commands_in(blocks: list[str]) -> list[str]:
+    """The `cin-validate ...` lines of shell or YAML blocks: a `run:` step or script line; a
+    folded YAML scalar (`run: >`) is one command over several lines."""
     found = []
-    for block in re.findall(r"```(?:sh|yaml)\n(.*?)```", README, re.DOTALL):
-        # a folded YAML scalar (`run: >`) is one command over several lines
+    for block in blocks:
         block = re.sub(r">\n((?:\s{10,}\S.*\n)+)",
                        lambda folded: " ".join(folded.group(1).split()) + "\n", block)
         for line in block.splitlines():
             line = re.sub(r"^\s*(?:-\s+|run:\s+)?", "", line)
             if line.startswith("cin-validate "):
                 found.append(line.split("  #")[0].strip())
+    return found
+
+
+def ci_examples() -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", README, re.DOTALL)
+
+
+def example_commands() -> list[str]:
+    """Every `cin-validate ...` command the README shows outside its CI examples: the lines of
+    its shell blocks and the commands quoted in its text."""
+    found = commands_in(re.findall(r"```sh\n(.*?)```", README, re.DOTALL))
     found += [quoted for quoted in re.findall(r"`(cin-validate [^`]+)`", README)
               if "|" not in quoted and quoted != "cin-validate return.xml"]
     return found
@@ -109,18 +121,56 @@ def files_the_examples_name(folder: Path) -> None:
         encoding="utf-8")
 
 
+def run_as_written(command: str, key: str | None = None):
+    args = shlex.split(command)[1:]
+    result = CliRunner().invoke(main, args, env={"CIN_VALIDATE_REDACT_KEY": key})
+    assert result.exit_code in (0, 1), (command, result.stdout[-500:], result.stderr)
+
+
 def test_every_cin_validate_command_of_the_readme_runs_as_written(tmp_path, monkeypatch):
     """Each exits 0 or 1 (validated; passed or failed): an option the README names that the
     command line does not know, or a file it does not accept, is exit 2."""
-    import shlex
-
     files_the_examples_name(tmp_path)
     monkeypatch.chdir(tmp_path)
     commands = example_commands()
-    # the counts file comes first: the --previous-counts examples read it
-    commands.sort(key=lambda command: "stats last-year.xml" not in command)
+    # the files other examples read come first: last year's counts, the baseline
+    commands.sort(key=lambda command: not re.search(r"-o (last-year-counts|checked)\.json",
+                                                    command))
     assert len(commands) >= 20
     for command in commands:
-        args = shlex.split(command)[1:]
-        result = CliRunner().invoke(main, args, env={"CIN_VALIDATE_REDACT_KEY": None})
-        assert result.exit_code in (0, 1), (command, result.stdout[-500:], result.stderr)
+        run_as_written(command)
+
+
+def test_the_ci_examples_run_as_written_with_the_key_their_secret_gives(tmp_path, monkeypatch):
+    files_the_examples_name(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    key = "the CI secret"
+    (tmp_path / "checked").mkdir()  # the baseline the team committed, made with the same key
+    run_as_written("cin-validate returns/ -o checked/cin-validate.json", key)
+    commands = commands_in(ci_examples())
+    assert len(commands) >= 3
+    for command in commands:
+        run_as_written(command, key)
+
+
+def test_the_ci_examples_name_no_child():
+    """CI logs and artifacts are widely readable: every CI example redacts, and GitHub's takes
+    its key from a secret (the key alone implies --redact; an unset one is exit 2)."""
+    for command in commands_in(ci_examples()):
+        assert "--redact" in command.split(), command
+    github = next(block for block in ci_examples() if "runs-on:" in block)
+    assert re.search(r"CIN_VALIDATE_REDACT_KEY: \$\{\{ secrets\.\w+ \}\}", github)
+
+
+def test_the_readme_says_which_formats_name_children_as_the_registry_declares():
+    """Derived from the registry's flags: a format added there must be added here."""
+    named = re.search(r"these formats name every child with\s+an issue by its ID: ([\w, ]+)",
+                      README)
+    assert named, "the README's list of the formats that name children"
+    assert named.group(1).split(", ") == [fmt.name for fmt in REGISTRY
+                                          if fmt.child_ids and fmt.name != "terminal"]
+    assert not BY_NAME["terminal"].child_ids
+    assert "(the terminal only with `--details`)" in " ".join(README.split())
+    ci = re.search(r"The CI formats \(([^)]*)\) never print a UPN", README)
+    assert re.findall(r"`(\w+)`", ci.group(1)) == [fmt.name for fmt in REGISTRY
+                                                  if not fmt.personal_values]

@@ -26,7 +26,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__, batch, catalogue, config, exits, policy, privacy, years, yony
+from . import __version__, baseline, batch, catalogue, config, exits, policy, privacy, years, yony
 from .checks import implemented, where_checked
 from .engine import CheckFailed, validate_file
 from .output import formats, progress, stepsummary, terminal
@@ -204,6 +204,9 @@ def _validate_options(command):
         click.option("--redact-key", metavar="KEY",
                      help=f"Key making --redact pseudonyms the same in every run; the key, "
                           f"given here or in {REDACT_KEY_VARIABLE}, implies --redact."),
+        click.option("--baseline", "baseline_file", type=_FILE, metavar="LAST.json",
+                     help="A JSON report of an earlier run: report only the issues new since "
+                          "then (and how many were fixed); --fail-on applies to the new ones."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
                      help="Files validated in parallel  [default: the number of cores]"),
         click.option("--quiet", "-q", is_flag=True,
@@ -229,8 +232,8 @@ def _validate_options(command):
 def validate(files: tuple[str, ...], year: str | None, fmt: str | None, output: tuple[str, ...],
              fail_on: str | None,
              select: tuple[str, ...], ignore: tuple[str, ...], redact: bool,
-             redact_key: str | None, jobs: int | None, quiet: bool, details: bool,
-             config_file: str | None, no_config: bool, previous: str | None,
+             redact_key: str | None, baseline_file: str | None, jobs: int | None, quiet: bool,
+             details: bool, config_file: str | None, no_config: bool, previous: str | None,
              previous_counts: str | None) -> None:
     """Validate each FILE (a folder means its .xml files) and report errors, queries and the
     auto-OK notes; with several files, one summary table and the worst verdict's exit code."""
@@ -238,9 +241,10 @@ def validate(files: tuple[str, ...], year: str | None, fmt: str | None, output: 
     redact = redact or redact_key is not None
     run = _settings(files, year=year, fmt=fmt, output=output, fail_on=fail_on, select=select,
                     ignore=ignore, config_file=config_file, no_config=no_config,
-                    previous=previous, previous_counts=previous_counts)
+                    previous=previous, previous_counts=previous_counts, baseline=baseline_file)
     if run.several and (previous or previous_counts):
         _fail("--previous compares one return with last year's: give one file", EXIT_INVALID)
+    known = _baseline(baseline_file, redacted=redact, keyed=redact_key is not None)
     show = progress.wanted(run.paths, quiet=quiet)
     if run.several:
         results = _validate_many(run, jobs=jobs or os.cpu_count() or 1, show=show)
@@ -251,19 +255,38 @@ def validate(files: tuple[str, ...], year: str | None, fmt: str | None, output: 
             report = _run_year_on_year(path, previous, previous_counts, year=run.year,
                                        selection=run.selection, on_child=on_child)
         results = [batch.FileResult(path, report, seconds=time.perf_counter() - start)]
-    results = batch.judge(results, run.fail_on)
     try:
         if redact:
             pseudonyms = privacy.Pseudonyms(redact_key)
             for result in results:
                 if result.report is not None:
                     result.report = privacy.redact(result.report, pseudonyms)
+        if known is not None:  # after redaction: identities as the report shows them
+            for result in results:
+                if result.report is not None:
+                    result.report = baseline.apply(result.report, known, alone=not run.several)
+        results = batch.judge(results, run.fail_on)
         _write(run, results, details=details, quiet=quiet, redacted=redact)
         _write_step_summary(run, results)
     except MemoryError:  # like a return too large to read: one line and exit 2, no traceback
         _fail(f"{', '.join(run.paths)}: too large to validate in the memory available "
               "(writing the report)", EXIT_INVALID)
     sys.exit(batch.exit_code(results))
+
+
+def _baseline(path: str | None, *, redacted: bool, keyed: bool) -> baseline.Baseline | None:
+    """The baseline's identities, read before anything is validated; a baseline that cannot
+    be read, or cannot match this run, is exit 2."""
+    if path is None:
+        return None
+    try:
+        known = baseline.load(path)
+        known.check(redacted=redacted, keyed=keyed)
+    except baseline.BaselineError as error:
+        _fail(str(error), EXIT_INVALID)
+    except MemoryError:
+        _fail(f"--baseline {path}: too large to read in the memory available", EXIT_INVALID)
+    return known
 
 
 def _redact_key(option: str | None) -> str | None:
@@ -294,7 +317,7 @@ class _Run:
 
 
 def _settings(files: tuple[str, ...], *, year, fmt, output, fail_on, select, ignore,
-              config_file, no_config, previous, previous_counts) -> _Run:
+              config_file, no_config, previous, previous_counts, baseline=None) -> _Run:
     """The command line over the configuration file over the defaults; bad ones exit 2."""
     paths = batch.expand(files)
     if not paths:
@@ -306,6 +329,7 @@ def _settings(files: tuple[str, ...], *, year, fmt, output, fail_on, select, ign
     inputs = {path: "the return being validated" for path in paths}
     for path, what in ((previous, "last year's return (--previous)"),
                        (previous_counts, "last year's counts (--previous-counts)"),
+                       (baseline, "the baseline (--baseline)"),
                        (settings.path, "the configuration file")):
         if path:
             inputs[path] = what

@@ -100,6 +100,31 @@ def _others_text(others: Others) -> str:
     return f"also {', '.join(names)}" + (f" and {others.more} more" if others.more > 0 else "")
 
 
+@dataclass(frozen=True)
+class SinceBaseline:
+    """What `--baseline` found (`baseline.apply`): the report then holds only the new issues."""
+
+    file: str  # the baseline, as given
+    new: int
+    fixed: int  # in the baseline, no longer found
+    unchanged: int  # found again, left out of the report
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "new": self.new, "fixed": self.fixed,
+                "unchanged": self.unchanged}
+
+    @property
+    def text(self) -> str:
+        """As a report says it, under its counts (which are the new issues')."""
+        return (f"Baseline {self.file}: {counted(self.new, 'new issue')} shown; "
+                f"{self.fixed} fixed since; {self.unchanged} unchanged, not shown")
+
+    @property
+    def brief(self) -> str:
+        """As one-line summaries say it."""
+        return f"since the baseline: {self.new} new, {self.fixed} fixed, {self.unchanged} unchanged"
+
+
 @dataclass
 class Report:
     file: str
@@ -115,6 +140,7 @@ class Report:
     # The collection year validated against (its rules, dates and status) and how it was chosen.
     collection: years.Collection = field(default_factory=years.default)
     chosen_by: str = years.BY_DEFAULT
+    baseline: SinceBaseline | None = None  # with --baseline: the issues are the new ones
 
     def __post_init__(self):
         if not isinstance(self.issues, Issues):  # a list of issues, as a test may give
@@ -199,4 +225,6 @@ class Report:
                              if self.year_on_year else []),
             "year_on_year_measures": self.year_on_year.to_dict() if self.year_on_year else None,
             "rule_set": self.rule_set,
+            # with --baseline: {file, new, fixed, unchanged}; `issues` are then the new ones
+            "baseline": self.baseline.to_dict() if self.baseline else None,
         }

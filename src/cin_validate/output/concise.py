@@ -31,8 +31,9 @@ def issue_line(file: str, issue: Issue) -> str:
 def summary_line(report: Report, verdict: str, fail_on: str) -> str:
     collection = report.collection
     shown = policy.shown_verdict(verdict, report, fail_on).upper()
-    return visible(f"{report.file}: {report.counts_text}; {shown} under --fail-on {fail_on}; "
-                   f"rule set {collection.label()}")
+    since = f"; {report.baseline.brief}" if report.baseline else ""
+    return visible(f"{report.file}: {report.counts_text}{since}; {shown} under --fail-on "
+                   f"{fail_on}; rule set {collection.label()}")
 
 
 def render(out: TextIO, results: Sequence, fail_on: str) -> None:

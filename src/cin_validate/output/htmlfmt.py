@@ -277,6 +277,10 @@ def _year_note(report: Report) -> str:
     return f'<p class="yearnote">{_e(report.year_note)}</p>' if report.year_note else ""
 
 
+def _baseline_note(report: Report) -> str:
+    return f'<p class="yearnote">{_e(report.baseline.text)}</p>' if report.baseline else ""
+
+
 def _file_section(result, fail_on: str) -> str:
     report = result.report
     if report is None:
@@ -285,7 +289,7 @@ def _file_section(result, fail_on: str) -> str:
     policy_text = policy.FAIL_ON_POLICIES[fail_on].rule
     return (f'<section class="card"><h2><span class="file">{_e(report.file)}</span>'
             f"{_verdict_badge(policy.shown_verdict(result.verdict, report, fail_on), report)}"
-            f"</h2>{_year_note(report)}"
+            f"</h2>{_year_note(report)}{_baseline_note(report)}"
             f'<div class="grid"><div>{_facts(report)}</div><div>{_cards(report)}'
             f'<p class="policy">{_e(policy_text)} (--fail-on {_e(fail_on)}); structural notices '
             f"never do.</p></div></div>"

@@ -122,7 +122,8 @@ class _Suite:
                             ("rule_set", collection.year), ("rule_set_status", collection.status),
                             ("rule_set_note", collection.status_note),
                             ("rule_set_chosen_by", report.chosen_by),
-                            ("fail_on", self.fail_on)):
+                            ("fail_on", self.fail_on),
+                            *_since_baseline(report)):
             yield "      " + _tag("property", {"name": name, "value": value}, empty=True)
         yield "    </properties>"
         for code in self.codes:
@@ -146,6 +147,15 @@ class _Suite:
                          "absent by the DfE rules)", instances.pop(STRUCTURE, ()),
                          fails=False, fail_on=self.fail_on)
         yield "  </testsuite>"
+
+
+def _since_baseline(report: Report) -> list[tuple[str, object]]:
+    """With --baseline: the suite's failures are the new issues'; these say what was left out."""
+    since = report.baseline
+    if since is None:
+        return []
+    return [("baseline", since.file), ("baseline_new", since.new),
+            ("baseline_fixed", since.fixed), ("baseline_unchanged", since.unchanged)]
 
 
 def _case(attributes: dict, severity: str | None, count: int, message: str, instances, *,

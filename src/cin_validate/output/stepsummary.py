@@ -34,6 +34,8 @@ def _report(report: Report, verdict: str, fail_on: str) -> list[str]:
              "",
              f"Rule set {collection.year} ({collection.status}: {collection.status_note}).",
              ""]
+    if report.baseline is not None:
+        lines += [_cell(report.baseline.text) + ".", ""]
     rows = report.by_rule()
     if rows:
         lines += ["| Code | Type | Count | Message |", "| --- | --- | ---: | --- |"]

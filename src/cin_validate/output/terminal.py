@@ -242,6 +242,8 @@ def render(report: Report, console: Console, *, details: bool = False,
     console.print(_facts(report))
     console.print()
     console.print(_summary(report))
+    if report.baseline is not None:
+        console.print(_plain(report.baseline.text, style="bold"))
     if report.issues:
         console.print(_by_rule(report))
         if details:
@@ -321,6 +323,8 @@ def render_brief(report: Report, console: Console,
     """`--quiet`: the counts and the verdict on one line."""
     line = _plain(f"{report.file}: ")
     line.append_text(_summary(report))
+    if report.baseline is not None:
+        line.append_text(_plain(f"  ·  {report.baseline.brief}"))
     line.append("  ")
     line.append_text(verdict_line(report, fail_on))
     console.print(line, soft_wrap=True)  # one line whatever the width: for logs and grep
