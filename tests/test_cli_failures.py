@@ -24,7 +24,7 @@ BROKEN = [
     ((PROBLEMS,), "cin_validate.output.terminal.render"),
     ((PROBLEMS, "--format", "json"), "cin_validate.output.jsonfmt.render"),
     ((PROBLEMS, PROBLEMS, "-j", "1"), "cin_validate.output.terminal.render_summary"),
-    (("notes", PROBLEMS), "cin_validate.cli.validate_file"),
+    (("notes", PROBLEMS), "cin_validate.api.validate_file"),
     (("rules",), "cin_validate.years.default"),
     (("explain", "8670Q"), "cin_validate.years.lookup"),
     (("stats", PROBLEMS), "cin_validate.yony.measure_file"),

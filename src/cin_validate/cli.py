@@ -21,22 +21,24 @@ import time
 import traceback
 from dataclasses import dataclass
 from functools import partial
+from typing import Callable
 
 import click
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__, baseline, batch, catalogue, config, exits, policy, privacy, years, yony
+from . import api, baseline, batch, catalogue, config, exits, policy, privacy, years, yony
 from .checks import implemented, where_checked
-from .engine import CheckFailed, validate_file
+from .engine import CheckFailed
 from .output import formats, progress, stepsummary, terminal
-from .selection import NothingSelected, Selection, SelectionError
+from .selection import NothingSelected, Selection, SelectionError, split_patterns
 from .selection import resolve as resolve_selection
 from .exits import fail as _fail
 from .output.files import OutputError, check_output, is_special, write_output
 from .parse import ReturnError
 from .policy import EXIT_INTERNAL, EXIT_INVALID
 from .report import Report
+from .version import __version__
 
 REDACT_KEY_VARIABLE = "CIN_VALIDATE_REDACT_KEY"
 # Paths as given. Whether a file can be read is found out by reading it, and said in one line
@@ -92,11 +94,14 @@ def _debug_option(command):
                         callback=remember, help="Show tracebacks of internal errors.")(command)
 
 
-def _run(path: str, last: yony.Measures | None = None, **options) -> Report:
-    """Validate (with the YonY checks against `last` when given), turning every failure into
-    one line and a distinct exit code."""
+def _run(path: str, last: yony.Measures | None = None, *, year: str | None = None,
+         select: tuple[str, ...] = (), ignore: tuple[str, ...] = (),
+         on_child: Callable[[int], None] | None = None) -> Report:
+    """Validate one file through the Python API (with the YonY checks against `last` when
+    given), turning every failure into one line and a distinct exit code."""
     try:
-        return validate_file(path, previous=last, **options)
+        return api.validate(path, year=year, select=select, ignore=ignore, previous=last,
+                            on_child=on_child)
     except ReturnError as error:
         _fail(error.one_line(), EXIT_INVALID)
     except (yony.PreviousNotEarlier, NothingSelected) as error:
@@ -142,7 +147,7 @@ def _run_year_on_year(path: str, previous: str | None, previous_counts: str | No
                       **options) -> Report:
     """`_run`, plus the YonY checks against last year's return or figures when given.
 
-    `options` go to `engine.validate_file` (`year`, `selection`, `on_child`). Last year's
+    `options` go to `api.validate` (`year`, `select`, `ignore`, `on_child`). Last year's
     return is only counted, as the year its own header names (never this run's `--year`).
     """
     if previous is None and previous_counts is None:
@@ -253,7 +258,7 @@ def validate(files: tuple[str, ...], year: str | None, fmt: str | None, output: 
         with progress.bar(run.paths, enabled=show, per_child=True) as bar:
             on_child = (lambda count: bar.child(path, count)) if bar else None
             report = _run_year_on_year(path, previous, previous_counts, year=run.year,
-                                       selection=run.selection, on_child=on_child)
+                                       select=run.select, ignore=run.ignore, on_child=on_child)
         results = [batch.FileResult(path, report, seconds=time.perf_counter() - start)]
     try:
         if redact:
@@ -311,7 +316,9 @@ class _Run:
     several: bool  # several files given (or a folder): JSON is a list, a summary table is shown
     targets: list[tuple[str | None, str]]  # (output file or None for stdout, format)
     fail_on: str
-    selection: Selection
+    select: tuple[str, ...]  # the rule patterns, as given (command line, else configuration)
+    ignore: tuple[str, ...]
+    selection: Selection  # resolved from them, once, before anything is validated
     inputs: dict[str, str]  # every file the run reads -> what it is; never written over
     year: str | None  # --year (or the configuration file's); None: each header decides
 
@@ -339,15 +346,16 @@ def _settings(files: tuple[str, ...], *, year, fmt, output, fail_on, select, ign
     if output is None and formats.BY_NAME[chosen].binary and sys.stdout.isatty():
         _fail(f"{chosen} is a binary format: give --output "
               f"FILE{formats.BY_NAME[chosen].extensions[0]}", EXIT_INVALID)
+    select = tuple(split_patterns(select or settings.get("select", ())))
+    ignore = tuple(split_patterns(ignore or settings.get("ignore", ())))
     try:
-        selection = resolve_selection(select or settings.get("select", ()),
-                                      ignore or settings.get("ignore", ()))
+        selection = resolve_selection(select, ignore)
     except SelectionError as error:
         _fail(str(error), EXIT_INVALID)
     several = len(files) > 1 or any(os.path.isdir(path) for path in files)
     return _Run(paths, several, targets,
-                fail_on or settings.get("fail-on") or policy.DEFAULT_FAIL_ON, selection, inputs,
-                year or settings.get("year"))
+                fail_on or settings.get("fail-on") or policy.DEFAULT_FAIL_ON, select, ignore,
+                selection, inputs, year or settings.get("year"))
 
 
 def _check_outputs(targets, inputs: dict[str, str]) -> None:

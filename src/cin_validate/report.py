@@ -44,6 +44,17 @@ class Issue:
         return list(dict.fromkeys(place.field for place in self.places))
 
     @property
+    def fields_text(self) -> str:
+        """Each element it points at, in order: `CINreferralDate; CINclosureDate`."""
+        return "; ".join(place.field for place in self.places)
+
+    @property
+    def values_text(self) -> str | None:
+        """Their values as written, in the same order (absent ones empty); None if none is."""
+        values = "; ".join(place.value or "" for place in self.places)
+        return values if values.strip("; ") else None
+
+    @property
     def line(self) -> int | None:
         """The first pointed-at element written in the file, else the first group's line."""
         for place in self.places:
@@ -59,6 +70,16 @@ class Issue:
         if self.child is None:
             return inside
         return f"Child[{self.child.index}]/{inside}"
+
+    def to_record(self, file: str, rule_set: str) -> dict:
+        """One flat row (`Report.to_records`): strings, numbers and None, nothing nested."""
+        child = self.child
+        return {"file": file, "code": self.code, "severity": self.severity,
+                "message": self.message, "child_id": child.la_child_id if child else None,
+                "child_index": child.index if child else None,
+                "child_line": child.line if child else None, "line": self.line,
+                "fields": self.fields_text, "values": self.values_text,
+                "detail": self.detail_text, "rule_set": rule_set}
 
     def to_dict(self) -> dict:
         child = self.child
@@ -198,6 +219,13 @@ class Report:
         notices, each in the order the rules first fired (the catalogue's order by child)."""
         rank = {severity: position for position, severity in enumerate(SEVERITIES)}
         return sorted(self.issues.tally(), key=lambda row: rank.get(row[1], len(rank)))
+
+    def to_records(self) -> list[dict]:
+        """Every issue as a flat dict with the same keys, in report order, for
+        `pandas.DataFrame(report.to_records())`: file, code, severity, message, child_id,
+        child_index, child_line, line, fields and values ("; "-separated, in the same order),
+        detail, rule_set (the collection year validated against)."""
+        return [issue.to_record(self.file, self.collection.year) for issue in self.issues]
 
     def to_dict(self, issues=None) -> dict:
         """The JSON object; `issues` goes in its place when given (the JSON writer streams the

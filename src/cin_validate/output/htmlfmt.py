@@ -16,9 +16,10 @@ import html
 from datetime import datetime
 from typing import Iterator, Sequence, TextIO
 
-from .. import __version__, catalogue, policy, years
+from .. import catalogue, policy, years
 from ..dates import CensusPeriod
 from ..report import Report, census_heading
+from ..version import __version__
 from .plain import visible
 
 SEVERITY_LABEL = {"error": "Error", "query": "Query", "notice": "Notice"}

@@ -23,9 +23,10 @@ from typing import BinaryIO, Iterable, Iterator, Sequence
 
 import xlsxwriter
 
-from .. import __version__, catalogue, years
+from .. import catalogue, years
 from ..dates import CensusPeriod
 from ..report import census_heading
+from ..version import __version__
 from .csvfmt import COLUMNS, issue_row
 
 SUMMARY_COLUMNS = ("File", "LA", "LA name", "Reference date", "Census period", "Children",
