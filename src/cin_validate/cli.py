@@ -427,7 +427,7 @@ def _write(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: 
     for output, fmt in run.targets:
         if fmt == "terminal" and output is None:
             with exits.standard_output():
-                _show(run, results, details=details, quiet=quiet)
+                _show(run, results, details=details, quiet=quiet, redacted=redacted)
             continue
         draw = partial(formats.write, fmt, results=results, options=options)
         if output is None:
@@ -450,16 +450,18 @@ def _write_step_summary(run: _Run, results: list[batch.FileResult]) -> None:
               EXIT_INVALID)
 
 
-def _show(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: bool) -> None:
+def _show(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: bool,
+          redacted: bool) -> None:
     """The terminal format, drawn live on standard output."""
     console = terminal.make_console()
     if run.several:
         terminal.render_many(results, console, details=details, quiet=quiet,
-                             fail_on=run.fail_on)
+                             fail_on=run.fail_on, redacted=redacted)
     elif quiet:
         terminal.render_brief(results[0].report, console, run.fail_on)
     else:
-        terminal.render(results[0].report, console, details=details, fail_on=run.fail_on)
+        terminal.render(results[0].report, console, details=details, fail_on=run.fail_on,
+                        redacted=redacted)
 
 
 def _write_file(output: str, draw, inputs: dict[str, str]) -> None:

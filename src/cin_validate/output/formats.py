@@ -52,7 +52,7 @@ REGISTRY = (
     Format("terminal", (".txt",),
            lambda out, results, o: terminal.render_text(
                out, results, several=o.several, details=o.details, quiet=o.quiet,
-               fail_on=o.fail_on),
+               fail_on=o.fail_on, redacted=o.redacted),
            child_ids=False),
     Format("json", (".json",), lambda out, results, o: jsonfmt.render(out, results, o.several)),
     # CI logs are widely readable: only codes, messages, fields, child IDs and lines.

@@ -11,6 +11,7 @@ import io
 import os
 import re
 import sys
+import textwrap
 from typing import TextIO
 
 from rich import box
@@ -23,6 +24,7 @@ from ..dates import CensusPeriod
 from ..report import Issue, Report, counted
 from ..yony import MEASURES, Measures
 from .plain import visible
+from .source import SourceLines, excerpt
 
 _STYLE = {"error": "bold red", "query": "yellow", "notice": "cyan"}
 
@@ -134,29 +136,67 @@ def _by_rule(report: Report) -> Table:
     return table
 
 
-def _columns(child: str, code: str, line: str, rest: str) -> str:
-    return f"{child:<12}  {code:<6}  {line:>9}  {rest}".rstrip()
+def issue_lines(issue: Issue, source: SourceLines | None = None, *, width: int = PIPED_WIDTH,
+                redacted: bool = False) -> list[str]:
+    """One issue as `--details` shows it: its rule, severity and message (with the check's
+    detail), each element it points at as `Field = value (line N)` (as written; — when absent),
+    then the lines of the return it points at with those elements marked (`source.excerpt`)."""
+    head = f"{issue.code} {issue.severity}: {' '.join(issue.message.split())}"
+    if issue.detail_text:
+        head += f" ({issue.detail_text})"
+    lines = textwrap.wrap(visible(head), width, subsequent_indent="    ",
+                          break_on_hyphens=False) or [visible(head)]
+    lines += ["  " + line for line in _filled([visible(_pair(place)) for place in issue.places],
+                                              width - 2)]
+    if source is not None:
+        lines += ["  " + line for line in excerpt(issue, source, width - 2, redacted=redacted)]
+    return lines
 
 
-def issue_lines(issue: Issue) -> list[str]:
-    """One issue as `--details` lists it: its child, code and line, then each element it points
-    at as `Field = value` (as written; — when absent), then the check's detail."""
-    places = ", ".join(f"{place.field} = {'—' if place.value is None else place.value}"
-                       for place in issue.places)
-    detail = f"({issue.detail_text})" if issue.detail_text else ""
-    return [visible(_columns(issue.child.label if issue.child else "(return)", issue.code,
-                             f"line {issue.line}" if issue.line else "",
-                             "  ".join(part for part in (places, detail) if part)))]
+def _filled(parts: list[str], width: int) -> list[str]:
+    """`parts` joined by ", " into lines of at most `width`, never cutting one (a value, as
+    written, stays whole)."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + 2 + len(part) <= width:
+            lines[-1] += f", {part}"
+        else:
+            if lines:
+                lines[-1] += ","
+            lines.append(part)
+    return lines
 
 
-def _write_details(report: Report, console: Console) -> None:
-    """Every issue, a few lines each, written as text as the issues are read: a table would be
-    laid out whole, in memory, before its first line is shown."""
+def _pair(place) -> str:
+    if place.value is None:
+        return f"{place.field} = —"
+    return f"{place.field} = {place.value}" + (f" (line {place.line})" if place.line else "")
+
+
+def _child_heading(child) -> str:
+    if child is None:
+        return "Return level"
+    where = f"child {child.index}" + (f", line {child.line}" if child.line else "")
+    name = child.la_child_id if child.la_child_id is not None else "(no LAchildID)"
+    return visible(f"{name}  ({where})")
+
+
+def _write_details(report: Report, console: Console, *, redacted: bool) -> None:
+    """Every issue, child by child, a few lines each with the lines of the return it points at,
+    written as text as the issues are read: a table would be laid out whole, in memory, before
+    its first line is shown; the return's lines are read forward once (`SourceLines`)."""
     console.print(Text("Issues by child", style="bold"))
-    out = console.file
-    out.write(f"  {_columns('Child', 'Code', 'Line', 'Field = value as written')}\n")
-    for issue in report.issues:
-        out.write("".join(f"  {line}\n" for line in issue_lines(issue)))
+    out, width = console.file, console.width
+    shown = object()  # the child whose issues are being written
+    with SourceLines(report.file) as source:
+        for issue in report.issues:
+            child = issue.child.index if issue.child else None
+            if child != shown:
+                shown = child
+                out.write(f"\n{_child_heading(issue.child)}\n")
+            out.write("".join(f"  {line}\n" for line in
+                              issue_lines(issue, source, width=width - 2, redacted=redacted)))
+    out.write("\n")
 
 
 def _year_on_year(report: Report) -> Table:
@@ -235,7 +275,7 @@ def render_stats_text(measures: Measures) -> str:
 
 
 def render(report: Report, console: Console, *, details: bool = False,
-           fail_on: str = policy.DEFAULT_FAIL_ON) -> None:
+           fail_on: str = policy.DEFAULT_FAIL_ON, redacted: bool = False) -> None:
     if report.year_note is not None:
         console.print(Text(report.year_note, style="bold yellow"))
     console.print(Text(f"cin-validate · {report.collection.title}", style="bold"))
@@ -247,7 +287,7 @@ def render(report: Report, console: Console, *, details: bool = False,
     if report.issues:
         console.print(_by_rule(report))
         if details:
-            _write_details(report, console)
+            _write_details(report, console, redacted=redacted)
         else:
             console.print(Text("Add --details to list every issue by child (shows child IDs and "
                                "values).", style="dim"))
@@ -331,23 +371,26 @@ def render_brief(report: Report, console: Console,
 
 
 def render_text(out: TextIO, results, *, several: bool, details: bool = False,
-                quiet: bool = False, fail_on: str = policy.DEFAULT_FAIL_ON) -> None:
+                quiet: bool = False, fail_on: str = policy.DEFAULT_FAIL_ON,
+                redacted: bool = False) -> None:
     """The terminal format as plain text into `out` (a file): one report, or several files'
     reports (unless quiet) and the summary table."""
     console = make_console(out)
     if several:
-        render_many(results, console, details=details, quiet=quiet, fail_on=fail_on)
+        render_many(results, console, details=details, quiet=quiet, fail_on=fail_on,
+                    redacted=redacted)
     elif quiet:
         render_brief(results[0].report, console, fail_on)
     else:
-        render(results[0].report, console, details=details, fail_on=fail_on)
+        render(results[0].report, console, details=details, fail_on=fail_on, redacted=redacted)
 
 
 def render_many(results, console: Console, *, details: bool = False, quiet: bool = False,
-                fail_on: str = policy.DEFAULT_FAIL_ON) -> None:
+                fail_on: str = policy.DEFAULT_FAIL_ON, redacted: bool = False) -> None:
     if not quiet:
         for result in results:
             if result.report is not None:
-                render(result.report, console, details=details, fail_on=fail_on)
+                render(result.report, console, details=details, fail_on=fail_on,
+                       redacted=redacted)
                 console.print(Text("─" * min(console.width, 80), style="dim"))
     render_summary(results, console, fail_on)
