@@ -27,7 +27,8 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from . import api, baseline, batch, catalogue, config, exits, policy, privacy, years, yony
+from . import (api, baseline, batch, catalogue, config, engine, exits, policy, privacy, years,
+               yony)
 from .checks import implemented, where_checked
 from .engine import CheckFailed
 from .output import formats, progress, stepsummary, terminal
@@ -164,22 +165,30 @@ def _run_year_on_year(path: str, previous: str | None, previous_counts: str | No
     return _run(path, last=last, **options)
 
 
-@click.group(cls=_DefaultToValidate, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="cin-validate")
-def main() -> None:
-    """Validate a children in need (CIN) census 2024 to 2025 XML return offline, with the DfE's
-    validation rules, before you upload it to COLLECT.
+def _main_help() -> str:
+    held = ", ".join(collection.label() for collection in years.held().values())
+    return f"""Validate a children in need (CIN) census XML return offline, with the DfE's
+    validation rules, before you upload it to COLLECT. Collection years: {held}.
 
     \b
     cin-validate return.xml            report in the terminal
-    cin-validate return.xml --details  ... with every issue by child
-    cin-validate return.xml --format json --output report.json
+    cin-validate return.xml --details  ... with every issue by child and its lines of XML
+    cin-validate return.xml -o report.html -o report.json   reports in files
+    cin-validate return.xml --baseline checked.json   only what is new since checked.json
     cin-validate notes return.xml      the auto-OK return-level notes alone
     cin-validate return.xml --previous last-year.xml   ... with the year-on-year checks
     cin-validate stats return.xml      the headline counts those checks compare
     cin-validate rules                 the rule catalogue
     cin-validate explain 8670Q         one rule
+    cin-validate validate --help       every option of validating a return
     """
+
+
+@click.group(cls=_DefaultToValidate, help=_main_help(),
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cin-validate")
+def main() -> None:
+    """The command group: `cin-validate FILE` is `cin-validate validate FILE`."""
 
 
 def _validate_options(command):
@@ -230,7 +239,7 @@ def _validate_options(command):
     return command
 
 
-@main.command()
+@main.command(short_help="Validate returns (the default: cin-validate FILE).")
 @click.argument("files", nargs=-1, required=True, type=_PATH, metavar="FILE...")
 @_validate_options
 @_previous_options
@@ -480,7 +489,7 @@ def _configured_year(file: str) -> str | None:
     raise AssertionError("unreachable")
 
 
-@main.command()
+@main.command(short_help="Only the auto-OK notes to paste into COLLECT.")
 @click.argument("file", type=_FILE)
 @_debug_option
 @_year_option("The collection year to validate against  [default: as the header names it]")
@@ -497,7 +506,7 @@ def notes(file: str, year: str | None, previous: str | None,
         click.echo("No auto-OK query fired: no return-level note is needed.", err=True)
 
 
-@main.command(name="rules")
+@main.command(name="rules", short_help="The rules of a collection year.")
 @_debug_option
 @_year_option("The collection year whose rule set to list  [default: 2024-25]")
 def list_rules(year: str | None) -> None:
@@ -535,6 +544,15 @@ def _nearest_code(text: str) -> str:
     return f"; did you mean {close[0]}?" if close else ""
 
 
+def _checked_by(code: str) -> str:
+    """Where a rule or notice is checked; the structural notices are the reader's own."""
+    if code == engine.FIRST_NOTICE:
+        return "cin_validate.engine, as it chooses the collection year from the header"
+    if code in catalogue.structural_rules():
+        return "the reader of the return as it reads the file (cin_validate.parse)"
+    return where_checked(code) or "no check is registered"
+
+
 SURENESS = {
     catalogue.VERIFIED: "verified against the DfE's own rule text",
     "quoted": "quoted: the DfE condition survives word for word in public sources",
@@ -543,7 +561,7 @@ SURENESS = {
 }
 
 
-@main.command()
+@main.command(short_help="One rule: what it checks, its years, its note.")
 @click.argument("code", nargs=-1, required=True)
 @_debug_option
 @_year_option("Explain the rule as this collection year holds it  [default: any year]")
@@ -578,7 +596,7 @@ def explain(code: tuple[str, ...], year: str | None) -> None:
                                      "LAST.json"))
         rows.append(("Threshold", f"a change of {info.threshold}% or more either way"))
     else:
-        rows.append(("Checked by", where_checked(info.code) or "no check is registered"))
+        rows.append(("Checked by", _checked_by(info.code)))
     if info.auto_ok_note:
         rows.append(("Auto-OK note", info.auto_ok_note))
     for name, value in rows:
@@ -588,16 +606,35 @@ def explain(code: tuple[str, ...], year: str | None) -> None:
         console.print(grid)
 
 
-@main.command()
+# The formats of `stats`, by the extension of its output file.
+STATS_EXTENSIONS = {".json": "json", ".txt": "terminal"}
+_STATS_EXTENSIONS_TEXT = ", ".join(f"{extension} ({name})"
+                                   for extension, name in STATS_EXTENSIONS.items())
+
+
+def _stats_format(output: str | None) -> str:
+    """The format `stats` writes to `output`: its extension's, terminal text for standard
+    output or a device; any other name is exit 2."""
+    if output is None or is_special(output):
+        return "terminal"
+    extension = os.path.splitext(output)[1].lower()
+    if extension not in STATS_EXTENSIONS:
+        _fail(f"--output {output}: the extension does not say which format (use "
+              f"{_STATS_EXTENSIONS_TEXT}, or give --format)", EXIT_INVALID)
+    return STATS_EXTENSIONS[extension]
+
+
+@main.command(short_help="The headline counts the year-on-year checks compare.")
 @click.argument("file", type=_FILE)
-@click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal",
-              show_default=True, help="How to write the measures; json is what "
-              "--previous-counts reads.")
+@click.option("--format", "fmt", type=click.Choice(list(STATS_EXTENSIONS.values())),
+              default=None, help="How to write the measures; json is what --previous-counts "
+              "reads  [default: from --output's extension, else terminal]")
 @click.option("--output", "-o", type=_FILE,
-              help="Write to this file (atomically) instead of standard output.")
+              help=f"Write to this file (atomically) instead of standard output; "
+                   f"{_STATS_EXTENSIONS_TEXT} pick the format.")
 @_debug_option
 @_year_option("Read FILE as this collection year  [default: as the header names it]")
-def stats(file: str, fmt: str, output: str | None, year: str | None) -> None:
+def stats(file: str, fmt: str | None, output: str | None, year: str | None) -> None:
     """Count FILE's headline measures: what the year-on-year checks YonY 01 to 07 compare.
 
     Keep `cin-validate stats RETURN.xml --format json -o counts.json` with each year's return:
@@ -606,6 +643,7 @@ def stats(file: str, fmt: str, output: str | None, year: str | None) -> None:
     inputs = {file: "the return being counted"}
     if output:
         _check_outputs([(output, fmt)], inputs)
+    fmt = fmt or _stats_format(output)
     measures = _measure(file, year=year or _configured_year(file))
     if fmt == "terminal" and not output:
         with exits.standard_output():

@@ -304,7 +304,7 @@ def render(report: Report, console: Console, *, details: bool = False,
             console.print(Text(note), soft_wrap=True)
         console.print(Text("Paste a note only after checking every record its query names. "
                            "`cin-validate notes FILE` prints them alone.", style="dim"))
-    console.print(verdict_line(report, fail_on))
+    console.print(verdict_line(report, fail_on), soft_wrap=True)  # one line, for logs and grep
 
 
 def verdict_line(report: Report, fail_on: str = policy.DEFAULT_FAIL_ON) -> Text:
