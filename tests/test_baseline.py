@@ -206,3 +206,14 @@ def test_every_summary_says_what_the_baseline_left_out(files, tmp_path):
     assert brief in run(tonight, "--baseline", last, "-q", "--no-config").stdout
     concise = run(tonight, "--baseline", last, "--format", "concise", "--no-config").stdout
     assert brief in concise.splitlines()[-1] and len(concise.splitlines()) == 2
+
+
+def test_the_counts_of_stats_and_a_report_are_told_apart(files, tmp_path):
+    """Each JSON is for its own option: the error says which one it is for."""
+    tonight, report = files
+    counts = tmp_path / "counts.json"
+    assert run("stats", tonight, "-o", counts).exit_code == 0
+    as_baseline = run(tonight, "--baseline", counts, "--no-config")
+    assert as_baseline.exit_code == 2 and "which --previous-counts takes" in as_baseline.stderr
+    as_counts = run(tonight, "--previous-counts", report, "--no-config")
+    assert as_counts.exit_code == 2 and "which --baseline takes" in as_counts.stderr

@@ -241,6 +241,9 @@ class _Reader:
                         "holds only that run's new issues; make a baseline without --baseline")
             elif key == "file":
                 file = self.text.value()
+            elif key == "measures" and not had_issues:
+                raise BaselineError(f"--baseline {self.path}: it holds the counts `cin-validate "
+                                    "stats` writes, which --previous-counts takes, not a report")
             else:
                 self.text.value()
         if had_issues:

@@ -226,8 +226,8 @@ def _validate_options(command):
         click.option("--quiet", "-q", is_flag=True,
                      help="No progress bar; in the terminal, only the counts and the verdict."),
         click.option("--details", "-d", is_flag=True,
-                     help="List every issue by child (shows child IDs and the values as "
-                          "written)."),
+                     help="List every issue by child, with the lines of the return it "
+                          "points at (shows child IDs and the values as written)."),
         click.option("--config", "config_file", type=_FILE,
                      help="Settings from this file, not the cin-validate.toml or "
                           "pyproject.toml found beside the return."),

@@ -289,8 +289,8 @@ def render(report: Report, console: Console, *, details: bool = False,
         if details:
             _write_details(report, console, redacted=redacted)
         else:
-            console.print(Text("Add --details to list every issue by child (shows child IDs and "
-                               "values).", style="dim"))
+            console.print(Text("Add --details to list every issue by child with its lines of "
+                               "the return (shows child IDs and values).", style="dim"))
     if report.year_on_year is not None:
         console.print(_year_on_year(report))
         for warning in report.year_on_year.warnings:
