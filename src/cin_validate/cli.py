@@ -255,7 +255,8 @@ def validate(files: tuple[str, ...], year: str | None, fmt: str | None, output: 
     redact = redact or redact_key is not None
     run = _settings(files, year=year, fmt=fmt, output=output, fail_on=fail_on, select=select,
                     ignore=ignore, config_file=config_file, no_config=no_config,
-                    previous=previous, previous_counts=previous_counts, baseline=baseline_file)
+                    previous=previous, previous_counts=previous_counts,
+                    baseline_file=baseline_file)
     if run.several and (previous or previous_counts):
         _fail("--previous compares one return with last year's: give one file", EXIT_INVALID)
     known = _baseline(baseline_file, redacted=redact, keyed=redact_key is not None)
@@ -333,7 +334,7 @@ class _Run:
 
 
 def _settings(files: tuple[str, ...], *, year, fmt, output, fail_on, select, ignore,
-              config_file, no_config, previous, previous_counts, baseline=None) -> _Run:
+              config_file, no_config, previous, previous_counts, baseline_file=None) -> _Run:
     """The command line over the configuration file over the defaults; bad ones exit 2."""
     paths = batch.expand(files)
     if not paths:
@@ -345,7 +346,7 @@ def _settings(files: tuple[str, ...], *, year, fmt, output, fail_on, select, ign
     inputs = {path: "the return being validated" for path in paths}
     for path, what in ((previous, "last year's return (--previous)"),
                        (previous_counts, "last year's counts (--previous-counts)"),
-                       (baseline, "the baseline (--baseline)"),
+                       (baseline_file, "the baseline (--baseline)"),
                        (settings.path, "the configuration file")):
         if path:
             inputs[path] = what
