@@ -26,6 +26,12 @@ FALLBACK_HEADERS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _not_in_github_actions(monkeypatch):
+    """Tests run in a GitHub Actions job append no summary to its page (`stepsummary`)."""
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+
+
 @pytest.fixture
 def validate(tmp_path):
     """validate(xml_text) -> Report, by writing the text to a file and validating it."""

@@ -1,10 +1,15 @@
 """The commands a user types: validate, notes, rules, explain."""
 
+import json
+from pathlib import Path
+
 from builders import child, make_return
 from click.testing import CliRunner
 
 from cin_validate import catalogue, years
 from cin_validate.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def run(*args, env=None):
@@ -83,3 +88,48 @@ def test_explain_takes_the_code_as_the_readme_writes_it_and_suggests_near_codes(
     assert forgot_q.exit_code == 2 and "did you mean 8670Q?" in forgot_q.stderr
     assert "did you mean 1510?" in run("explain", "1511").stderr
     assert "did you mean" not in run("explain", "nothing-like-a-code").stderr
+
+
+# --- issue 13, looked at again as a new user ------------------------------------------------
+
+def test_explain_says_who_checks_a_structural_notice():
+    """Not "no check is registered": the reader of the return notices them as it reads."""
+    for code in ("S01", "S02", "S08"):
+        out = " ".join(run("explain", code).stdout.split())
+        assert "no check is registered" not in out
+        assert "Checked by the reader of the return as it reads the file (cin_validate.parse)" \
+            in out, code
+    assert "cin_validate.engine" in run("explain", "S09").stdout
+
+
+def test_the_help_names_every_collection_year_held_and_how_to_see_the_options():
+    text = " ".join(run("--help").stdout.split())
+    for year in years.held():
+        assert year in text
+    assert "2024 to 2025 XML return" not in text
+    assert "cin-validate validate --help" in text
+    commands = run("--help").stdout.split("Commands:")[1]
+    assert "..." not in commands  # each command's summary whole, not cut by click
+
+
+def test_stats_output_file_takes_its_format_from_its_extension(tmp_path):
+    """`stats FILE -o counts.json` is what --previous-counts reads, not terminal text in a
+    file called .json; an extension that says neither is exit 2."""
+    counts = tmp_path / "counts.json"
+    assert run("stats", EXAMPLES / "clean.xml", "-o", counts).exit_code == 0
+    assert json.loads(counts.read_text())["measures"]["children"] == 40
+    text = tmp_path / "counts.txt"
+    assert run("stats", EXAMPLES / "clean.xml", "-o", text).exit_code == 0
+    assert text.read_text().startswith("File")
+    wrong = run("stats", EXAMPLES / "clean.xml", "-o", tmp_path / "counts.xlsx")
+    assert wrong.exit_code == 2 and ".json (json), .txt (terminal)" in wrong.stderr
+
+
+def test_the_verdict_line_is_never_wrapped(tmp_path):
+    """It is what a log is searched for: one line, whatever the width."""
+    path = tmp_path / "preview.xml"
+    path.write_text(make_return(child(sex="X"), reference_date="2027-03-31", year="2027"))
+    result = run(path, env={"COLUMNS": "60"})
+    assert result.stdout.splitlines()[-1].startswith("FAIL: the return has errors  ·  rule set "
+                                                     "2026-27 is PREVIEW: ")
+    assert result.stdout.splitlines()[-1].endswith("not available to us")

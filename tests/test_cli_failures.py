@@ -24,7 +24,7 @@ BROKEN = [
     ((PROBLEMS,), "cin_validate.output.terminal.render"),
     ((PROBLEMS, "--format", "json"), "cin_validate.output.jsonfmt.render"),
     ((PROBLEMS, PROBLEMS, "-j", "1"), "cin_validate.output.terminal.render_summary"),
-    (("notes", PROBLEMS), "cin_validate.cli.validate_file"),
+    (("notes", PROBLEMS), "cin_validate.api.validate_file"),
     (("rules",), "cin_validate.years.default"),
     (("explain", "8670Q"), "cin_validate.years.lookup"),
     (("stats", PROBLEMS), "cin_validate.yony.measure_file"),
@@ -120,6 +120,7 @@ def test_a_counts_file_we_cannot_read_is_exit_2_in_one_line(counts, damage):
 # --- standard output -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("args", [(PROBLEMS,), (PROBLEMS, "--format", "json"),
+                                  (PROBLEMS, "--format", "xlsx"),
                                   ("notes", PROBLEMS), ("rules",), ("explain", "8670Q"),
                                   ("stats", PROBLEMS), ("stats", PROBLEMS, "--format", "json")],
                          ids=lambda args: " ".join(map(str, args[:1] + args[2:])))
@@ -134,7 +135,7 @@ def test_standard_output_on_a_full_disk_is_exit_2_in_one_line(args):
     assert process.returncode == 2
 
 
-@pytest.mark.parametrize("fmt", ["terminal", "json", "csv"])
+@pytest.mark.parametrize("fmt", ["terminal", "json", "csv", "xlsx", "concise"])
 def test_a_closed_pipe_ends_the_run_quietly_with_141(large_return, fmt):
     process = cli(large_return, "--format", fmt, "--details", "--no-config")
     process.stdout.readline()

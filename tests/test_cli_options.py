@@ -62,6 +62,29 @@ def test_fail_on_error_query_never(query_only, notice_only):
     assert summary(query_only, "--fail-on", "never")[0] == 0
 
 
+def test_fail_on_never_says_what_was_found_and_never_pass_over_errors(tmp_path, query_only,
+                                                                      notice_only):
+    """Exit 0, but no PASS over a return with errors or queries: the verdict says what the
+    return has and that the policy does not fail it; in the -q line, the summary table of
+    several files and the HTML badge too. A return with nothing to correct still passes."""
+    for args in ((), ("-q",)):
+        result = run(PROBLEMS, "--fail-on", "never", "--no-config", *args)
+        assert result.exit_code == 0
+        verdict = result.stdout.splitlines()[-1]
+        assert "PASS" not in result.stdout, args
+        assert ("NOT FAILED (--fail-on never): the return has errors and queries, which this "
+                "policy does not fail") in verdict, verdict
+    queries = run(query_only, "--fail-on", "never", "--no-config").stdout.splitlines()[-1]
+    assert queries.startswith("NOT FAILED (--fail-on never): the return has queries")
+    clean = run(notice_only, "--fail-on", "never", "--no-config").stdout.splitlines()[-1]
+    assert clean.startswith("PASS")
+    several = run(PROBLEMS, notice_only, "--fail-on", "never", "--no-config", "-q").stdout
+    assert "1 pass, 1 not failed of 2 files" in several
+    html = tmp_path / "r.html"
+    assert run(PROBLEMS, "--fail-on", "never", "-o", html, "--no-config").exit_code == 0
+    assert '<span class="verdict not-failed">not failed</span>' in html.read_text()
+
+
 def test_structural_notices_never_fail(notice_only):
     code, data = summary(notice_only, "--fail-on", "query")
     assert data["summary"]["notices"] == 1 and data["summary"]["errors"] == 0
@@ -248,6 +271,29 @@ def test_format_wins_over_the_extension_and_never_over_the_input(tmp_path):
     result = run(copy, "--output", copy, "--no-config")
     assert result.exit_code == 2 and "refusing to overwrite" in result.stderr
     assert copy.read_text() == PROBLEMS.read_text()
+
+
+@pytest.mark.parametrize("several", [False, True])
+@pytest.mark.parametrize("name", ["report.xls", "report", "report.pdf"])
+def test_an_output_whose_extension_says_no_format_is_exit_2_naming_the_formats(tmp_path, name,
+                                                                              several):
+    """Terminal text in a file called report.xls would be a silent surprise: say which
+    extensions pick which format, whether one --output is given or several."""
+    out = tmp_path / name
+    extra = ["--output", tmp_path / "also.json"] if several else []
+    result = run(PROBLEMS, "--output", out, *extra, "--no-config")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"--output {out}: " in result.stderr
+    assert ".txt (terminal)" in result.stderr and ".xlsx" in result.stderr
+    assert not out.exists() and not (tmp_path / "also.json").exists()
+    if name == "report.xls":
+        assert "did you mean .xlsx?" in result.stderr
+
+
+def test_format_names_the_format_of_an_output_file_of_any_name(tmp_path):
+    out = tmp_path / "report.out"
+    assert run(PROBLEMS, "--output", out, "--format", "csv", "--no-config").exit_code == 1
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
 
 
 # --- the progress bar ----------------------------------------------------------------------

@@ -66,3 +66,12 @@ def test_output_file_is_the_same_json_written_whole(tmp_path):
     assert result.stdout == ""
     assert json.loads(out.read_text())["summary"]["children"] == 1
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".cin-validate-")] == []
+
+
+def test_every_top_level_key_is_still_there_and_baseline_is_added(tmp_path):
+    """Keys are added, never removed: the ones scripts may read today, and `baseline`."""
+    _, data = json_report(tmp_path, make_return(child(id="C1")))
+    assert {"file", "reference_date", "la", "summary", "issues", "notes",
+            "effective_reference_date", "collection", "year_on_year", "year_on_year_measures",
+            "rule_set", "baseline"} <= set(data)
+    assert data["baseline"] is None

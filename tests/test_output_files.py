@@ -44,6 +44,14 @@ def test_output_to_a_null_device_writes_into_it_and_leaves_it_a_device(tmp_path,
     assert not leftovers(tmp_path)
 
 
+def test_a_device_needs_no_extension_to_be_written_into(tmp_path):
+    """`-o /dev/null` takes the chosen format (terminal text by default): a device's name is
+    no file name whose extension could pick one."""
+    null = device(tmp_path, "null", 3)
+    assert run(PROBLEMS, "--output", null, "--no-config").exit_code == 1
+    assert stat.S_ISCHR(os.stat(null).st_mode)
+
+
 @pytest.mark.parametrize("command", [("validate", "--format", "json"), ("stats", "--format", "json")])
 def test_output_to_a_full_device_is_no_space_left_exit_2(tmp_path, command):
     full = device(tmp_path, "full", 7)
@@ -167,3 +175,33 @@ def test_a_refused_output_is_known_before_any_other_output_is_written(tmp_path):
     assert result.exit_code == 2
     assert not first.exists()  # nothing written: the command line was wrong
     assert last.read_text() == PROBLEMS_TEXT
+
+
+# --- permissions: the user's, as the shell's `>` would give ------------------------------------
+
+@pytest.fixture
+def umask():
+    """Set the process's umask for a test, and put the old one back."""
+    old = os.umask(0o022)
+    yield os.umask
+    os.umask(old)
+
+
+@pytest.mark.parametrize("mask, expected", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_a_new_report_file_has_the_permissions_the_umask_gives(tmp_path, umask, mask, expected):
+    umask(mask)
+    for name in ("report.json", "report.xlsx", "report.txt"):
+        out = tmp_path / name
+        assert run(PROBLEMS, "--output", out, "--no-config").exit_code == 1
+        assert stat.S_IMODE(os.stat(out).st_mode) == expected, name
+
+
+def test_a_replaced_report_file_keeps_its_permissions(tmp_path, umask):
+    """Someone who made last month's report private keeps this month's private."""
+    umask(0o022)
+    out = tmp_path / "report.json"
+    out.write_text("last month's")
+    out.chmod(0o640)
+    assert run(PROBLEMS, "--output", out, "--no-config").exit_code == 1
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o640
+    assert json.loads(out.read_text())["summary"]["children"] == 10

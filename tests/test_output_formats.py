@@ -13,8 +13,7 @@ from output_helpers import PROBLEMS, run
 
 from cin_validate import batch, config, issuelog, privacy
 from cin_validate.cli import validate
-from cin_validate.engine import validate_file
-from cin_validate.output import formats, terminal
+from cin_validate.output import formats
 from cin_validate.output.files import write_output
 from cin_validate.selection import resolve
 
@@ -26,7 +25,7 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 def test_the_lists_of_formats_are_the_registrys():
     names = [fmt.name for fmt in formats.REGISTRY]
     assert list(formats.FORMATS) == names == ["terminal", "json", "github", "junit", "csv",
-                                               "xlsx", "html"]
+                                               "xlsx", "html", "concise"]
     assert formats.EXTENSIONS == {".txt": "terminal", ".json": "json", ".xml": "junit",
                                   ".csv": "csv", ".xlsx": "xlsx", ".html": "html",
                                   ".htm": "html"}
@@ -124,29 +123,6 @@ def test_the_command_line_writes_the_same_json_to_a_file_and_to_standard_output(
     results = batch.judge([batch.validate_one(str(PROBLEMS))], "error")
     assert out.read_bytes() == expected_json(results, False)
     assert run(PROBLEMS, "--format", "json").stdout_bytes == expected_json(results, False)
-
-
-# --- --details: a few lines per issue, written as they are read -------------------------------
-
-def test_details_give_each_issue_its_line_in_report_order():
-    report = validate_file(PROBLEMS)
-    text = run(PROBLEMS, "--details", "--no-config").stdout
-    listed = text[text.index("Issues by child"):].splitlines()[2:2 + len(report.issues)]
-    assert [line.split()[1] for line in listed] == [issue.code for issue in report.issues]
-    (duplicate, _) = [line for line in listed if " 1520 " in line]
-    assert duplicate.split() == ["QX7CHARLIE", "1520", "line", "83", "UPN", "=",
-                                 "F202753545951", "(also", "QX7DELTA)"]
-
-
-def test_one_issue_as_details_show_it():
-    report = validate_file(PROBLEMS)
-    assessment = next(issue for issue in report.issues if issue.code == "8670Q")
-    assert terminal.issue_lines(assessment) == [
-        "QX7INDIA      8670Q    line 266  AssessmentActualStartDate = 2024-11-04, "
-        "AssessmentAuthorisationDate = —"]
-    return_level = next(issue for issue in report.issues if issue.child is None)
-    (line,) = terminal.issue_lines(return_level)
-    assert line.startswith(f"(return)      {return_level.code:<6}             ")
 
 
 # --- an output file is written as it is drawn, whole or not at all ----------------------------

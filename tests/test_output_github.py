@@ -2,7 +2,8 @@
 
 import re
 
-from output_helpers import PROBLEMS, PROBLEMS_TEXT, personal_values, problems_report, run
+from output_helpers import (PROBLEMS, PROBLEMS_TEXT, child_ids, personal_values, problems_report,
+                            run)
 
 from cin_validate.output import github
 
@@ -68,3 +69,41 @@ def test_unreadable_file_is_one_error_annotation(tmp_path):
     first = result.stdout.splitlines()[0]
     assert first.startswith(f"::error file={bad},")
     assert "title=cannot validate" in first
+
+
+# --- the job summary: $GITHUB_STEP_SUMMARY ---------------------------------------------------
+
+def test_in_github_actions_a_markdown_summary_is_appended_to_the_step_summary(tmp_path):
+    """GitHub shows only the first annotations of thousands: the step's summary page gives the
+    counts by rule, the notes, the verdict and the rule set, and names no child."""
+    summary = tmp_path / "step_summary.md"
+    summary.write_text("# an earlier step's summary\n")
+    report = problems_report()
+    result = run(PROBLEMS, "--format", "github", "--no-config",
+                 env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.exit_code == 1
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("# an earlier step's summary\n")  # appended, as GitHub expects
+    assert "**FAIL** under `--fail-on error`" in text
+    assert "Rule set 2024-25 (verified" in text
+    for code, severity, _message, count in report.by_rule():
+        assert re.search(rf"^\| {re.escape(code)} \| {severity} \| {count} \|", text,
+                         re.MULTILINE), code
+    for note in report.notes:
+        assert note in text
+    for value in child_ids() | personal_values():
+        assert value not in text, value
+
+
+def test_no_step_summary_outside_github_actions(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run(PROBLEMS, "--format", "github", "--no-config", env={"GITHUB_STEP_SUMMARY": None})
+    assert result.exit_code == 1 and list(tmp_path.iterdir()) == []
+
+
+def test_a_step_summary_that_cannot_be_written_is_exit_2(tmp_path):
+    result = run(PROBLEMS, "--format", "github", "--no-config",
+                 env={"GITHUB_STEP_SUMMARY": str(tmp_path)})  # a folder
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"cin-validate: error: GITHUB_STEP_SUMMARY {tmp_path}: "
+                                    "cannot write: ")

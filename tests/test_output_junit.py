@@ -10,33 +10,42 @@ def junit(*args):
     return result, ET.fromstring(result.stdout.encode("utf-8"))
 
 
-def test_one_failure_per_fired_rule_and_one_for_structure():
+def test_a_test_case_per_rule_a_failure_per_rule_that_fails_the_run_the_rest_skipped():
+    """Under the default policy errors are failures; queries and structural notices, which do
+    not fail the run, are skipped test cases that still list every instance."""
     report = problems_report()
     result, root = junit()
-    assert result.exit_code == (1 if report.errors else 0)
+    assert result.exit_code == 1
     assert root.tag == "testsuites"
     (suite,) = root.findall("testsuite")
     cases = suite.findall("testcase")
-    fired_rules = {i.code for i in report.issues if i.severity != "notice"}
     assert len(cases) == len(report.rules_checked) + 1  # + the structure test case
+    errors = {i.code for i in report.issues if i.severity == "error"}
+    others = {i.code for i in report.issues if i.severity == "query"}
     failures = suite.findall("testcase/failure")
-    assert len(failures) == len(fired_rules) + (1 if report.notices else 0)
+    skipped = suite.findall("testcase/skipped")
+    assert len(failures) == len(errors) and len(skipped) == len(others) + 1  # + Structure
     assert int(suite.get("failures")) == len(failures) == int(root.get("failures"))
+    assert int(suite.get("skipped")) == len(skipped) == int(root.get("skipped"))
     assert int(suite.get("tests")) == len(cases) == int(root.get("tests"))
     assert suite.get("errors") == "0"
     for case in cases:
-        failure = case.find("failure")
         code = case.get("name").split()[0]
+        failure, skip, out = case.find("failure"), case.find("skipped"), case.find("system-out")
         if case.get("classname") == "cin-validate.Structure":
-            assert failure is not None and failure.get("type") == "notice"
-            assert failure.text.count("\n") == report.notices
+            assert skip is not None and failure is None
+            assert out.text.count("\n") == report.notices
             continue
         issues = [i for i in report.issues if i.code == code]
-        assert (failure is not None) == bool(issues), code
+        assert (failure is not None) == (code in errors), code
+        assert (skip is not None) == (code in others), code
         if issues:
-            assert failure.get("type") == issues[0].severity
-            assert failure.get("message").startswith(f"{len(issues)} ")
-            lines = failure.text.strip().splitlines()
+            listed = failure if failure is not None else out
+            assert (failure if failure is not None else skip).get("message").startswith(
+                f"{len(issues)} ")
+            if skip is not None:
+                assert "; does not fail the run under --fail-on error" in skip.get("message")
+            lines = listed.text.strip().splitlines()
             assert len(lines) == len(issues)  # every instance listed
             for line, issue in zip(lines, issues):
                 assert line.startswith(f"line {issue.line}: " if issue.line else "line -")
@@ -44,6 +53,22 @@ def test_one_failure_per_fired_rule_and_one_for_structure():
                     assert f"child {issue.child.label}" in line
     props = {p.get("name"): p.get("value") for p in suite.find("properties")}
     assert props["children"] == str(report.children) and props["la"] == "201"
+    assert props["fail_on"] == "error"
+
+
+def test_failed_tests_follow_the_exit_code_under_every_policy():
+    """GitLab must never show red tests on a green pipeline, nor green tests on a red one."""
+    report = problems_report()
+    expected = {"error": {i.code for i in report.issues if i.severity == "error"},
+                "query": {i.code for i in report.issues if i.severity in ("error", "query")},
+                "never": set()}
+    for fail_on, failing in expected.items():
+        result, root = junit("--fail-on", fail_on)
+        failed = {case.get("name").split()[0] for case in root.iter("testcase")
+                  if case.find("failure") is not None}
+        assert failed == failing, fail_on
+        assert (result.exit_code == 1) == bool(failed) == (root.get("failures") != "0")
+        assert root.find("testsuite").get("name").endswith("problems.xml")
 
 
 def test_no_upn_or_date_of_birth_even_without_redact():

@@ -97,7 +97,7 @@ def test_redaction_is_one_transformation_of_the_report():
 
 
 def test_the_ci_formats_are_declared_without_personal_values():
-    assert WITHOUT_PERSONAL_VALUES == ["github", "junit"]
+    assert WITHOUT_PERSONAL_VALUES == ["github", "junit", "concise"]
 
 
 @pytest.mark.parametrize("fmt", REGISTRY, ids=lambda fmt: fmt.name)

@@ -76,7 +76,7 @@ def hidden(tmp_path):
                                                      la=HIDDEN_LA))
 
 
-@pytest.mark.parametrize("fmt", ["terminal", "github", "html"])
+@pytest.mark.parametrize("fmt", ["terminal", "github", "html", "concise"])
 def test_controls_are_shown_as_escapes_in_the_formats_people_read(tmp_path, hidden, fmt):
     out = tmp_path / f"report.{fmt}.out"
     result = run(hidden, "--format", fmt, "--details", "--output", out, "--no-config")

@@ -37,6 +37,7 @@ from hypothesis import strategies as st
 from strategies import Drawn, returns, shuffled
 
 from cin_validate.cli import main
+from cin_validate.output.formats import REGISTRY
 
 _EXAMPLES = int(os.environ.get("CIN_VALIDATE_HYPOTHESIS_EXAMPLES") or 0)
 _COMMON = {"deadline": None, "print_blob": True,
@@ -53,8 +54,6 @@ def examples(share: float = 1.0) -> settings:
     return settings(PROFILE, max_examples=max(5, int(PROFILE.max_examples * share)))
 
 
-FILE_FORMATS = {"json": "json", "github": "txt", "junit": "xml", "csv": "csv", "html": "html",
-                "xlsx": "xlsx", "terminal": "txt"}
 WIDE = {"COLUMNS": "1000"}  # no terminal column is wrapped, so a leaked value shows whole
 
 
@@ -83,15 +82,20 @@ def json_report(path: Path, *args) -> dict:
 
 
 def every_format(folder: Path, path: Path, *args) -> dict[str, bytes]:
-    """Each format's whole output for one run, as written: {format: bytes}."""
-    outputs = [folder / f"out-{fmt}.{ext}" for fmt, ext in FILE_FORMATS.items()
-               if fmt != "terminal"]
+    """Each format's whole output, as written: {format: bytes}. The formats an extension picks
+    are files of one run; the terminal (live, with --details) and the formats no extension
+    picks (github, concise) are standard output, a run each."""
+    files = {fmt.name: folder / f"out-{fmt.name}{fmt.extensions[0]}" for fmt in REGISTRY
+             if fmt.extensions and fmt.name != "terminal"}
     result = cli(path, "--details", "--no-config", *args,
-                 *[item for out in outputs for item in ("--output", out)])
-    written_out = {"terminal": cli(path, "--details", "--no-config", *args).stdout_bytes,
-                   "stderr": result.stderr_bytes}
-    for out in outputs:
-        written_out[out.stem.removeprefix("out-")] = out.read_bytes()
+                 *[item for out in files.values() for item in ("--output", out)])
+    written_out = {"stderr": result.stderr_bytes}
+    for fmt in REGISTRY:
+        if fmt.name not in files:
+            written_out[fmt.name] = cli(path, "--details", "--no-config", "--format", fmt.name,
+                                        *args).stdout_bytes
+    for name, out in files.items():
+        written_out[name] = out.read_bytes()
     return written_out
 
 

@@ -21,22 +21,25 @@ import time
 import traceback
 from dataclasses import dataclass
 from functools import partial
+from typing import Callable
 
 import click
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__, batch, catalogue, config, exits, policy, privacy, years, yony
+from . import (api, baseline, batch, catalogue, config, engine, exits, policy, privacy, years,
+               yony)
 from .checks import implemented, where_checked
-from .engine import CheckFailed, validate_file
-from .output import formats, progress, terminal
-from .selection import NothingSelected, Selection, SelectionError
+from .engine import CheckFailed
+from .output import formats, progress, stepsummary, terminal
+from .selection import NothingSelected, Selection, SelectionError, split_patterns
 from .selection import resolve as resolve_selection
 from .exits import fail as _fail
-from .output.files import OutputError, check_output, write_output
+from .output.files import OutputError, check_output, is_special, write_output
 from .parse import ReturnError
 from .policy import EXIT_INTERNAL, EXIT_INVALID
 from .report import Report
+from .version import __version__
 
 REDACT_KEY_VARIABLE = "CIN_VALIDATE_REDACT_KEY"
 # Paths as given. Whether a file can be read is found out by reading it, and said in one line
@@ -92,11 +95,14 @@ def _debug_option(command):
                         callback=remember, help="Show tracebacks of internal errors.")(command)
 
 
-def _run(path: str, last: yony.Measures | None = None, **options) -> Report:
-    """Validate (with the YonY checks against `last` when given), turning every failure into
-    one line and a distinct exit code."""
+def _run(path: str, last: yony.Measures | None = None, *, year: str | None = None,
+         select: tuple[str, ...] = (), ignore: tuple[str, ...] = (),
+         on_child: Callable[[int], None] | None = None) -> Report:
+    """Validate one file through the Python API (with the YonY checks against `last` when
+    given), turning every failure into one line and a distinct exit code."""
     try:
-        return validate_file(path, previous=last, **options)
+        return api.validate(path, year=year, select=select, ignore=ignore, previous=last,
+                            on_child=on_child)
     except ReturnError as error:
         _fail(error.one_line(), EXIT_INVALID)
     except (yony.PreviousNotEarlier, NothingSelected) as error:
@@ -142,7 +148,7 @@ def _run_year_on_year(path: str, previous: str | None, previous_counts: str | No
                       **options) -> Report:
     """`_run`, plus the YonY checks against last year's return or figures when given.
 
-    `options` go to `engine.validate_file` (`year`, `selection`, `on_child`). Last year's
+    `options` go to `api.validate` (`year`, `select`, `ignore`, `on_child`). Last year's
     return is only counted, as the year its own header names (never this run's `--year`).
     """
     if previous is None and previous_counts is None:
@@ -159,22 +165,30 @@ def _run_year_on_year(path: str, previous: str | None, previous_counts: str | No
     return _run(path, last=last, **options)
 
 
-@click.group(cls=_DefaultToValidate, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="cin-validate")
-def main() -> None:
-    """Validate a children in need (CIN) census 2024 to 2025 XML return offline, with the DfE's
-    validation rules, before you upload it to COLLECT.
+def _main_help() -> str:
+    held = ", ".join(collection.label() for collection in years.held().values())
+    return f"""Validate a children in need (CIN) census XML return offline, with the DfE's
+    validation rules, before you upload it to COLLECT. Collection years: {held}.
 
     \b
     cin-validate return.xml            report in the terminal
-    cin-validate return.xml --details  ... with every issue by child
-    cin-validate return.xml --format json --output report.json
+    cin-validate return.xml --details  ... with every issue by child and its lines of XML
+    cin-validate return.xml -o report.html -o report.json   reports in files
+    cin-validate return.xml --baseline checked.json   only what is new since checked.json
     cin-validate notes return.xml      the auto-OK return-level notes alone
     cin-validate return.xml --previous last-year.xml   ... with the year-on-year checks
     cin-validate stats return.xml      the headline counts those checks compare
     cin-validate rules                 the rule catalogue
     cin-validate explain 8670Q         one rule
+    cin-validate validate --help       every option of validating a return
     """
+
+
+@click.group(cls=_DefaultToValidate, help=_main_help(),
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cin-validate")
+def main() -> None:
+    """The command group: `cin-validate FILE` is `cin-validate validate FILE`."""
 
 
 def _validate_options(command):
@@ -204,13 +218,16 @@ def _validate_options(command):
         click.option("--redact-key", metavar="KEY",
                      help=f"Key making --redact pseudonyms the same in every run; the key, "
                           f"given here or in {REDACT_KEY_VARIABLE}, implies --redact."),
+        click.option("--baseline", "baseline_file", type=_FILE, metavar="LAST.json",
+                     help="A JSON report of an earlier run: report only the issues new since "
+                          "then (and how many were fixed); --fail-on applies to the new ones."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
                      help="Files validated in parallel  [default: the number of cores]"),
         click.option("--quiet", "-q", is_flag=True,
                      help="No progress bar; in the terminal, only the counts and the verdict."),
         click.option("--details", "-d", is_flag=True,
-                     help="List every issue by child (shows child IDs and the values as "
-                          "written)."),
+                     help="List every issue by child, with the lines of the return it "
+                          "points at (shows child IDs and the values as written)."),
         click.option("--config", "config_file", type=_FILE,
                      help="Settings from this file, not the cin-validate.toml or "
                           "pyproject.toml found beside the return."),
@@ -222,15 +239,15 @@ def _validate_options(command):
     return command
 
 
-@main.command()
+@main.command(short_help="Validate returns (the default: cin-validate FILE).")
 @click.argument("files", nargs=-1, required=True, type=_PATH, metavar="FILE...")
 @_validate_options
 @_previous_options
 def validate(files: tuple[str, ...], year: str | None, fmt: str | None, output: tuple[str, ...],
              fail_on: str | None,
              select: tuple[str, ...], ignore: tuple[str, ...], redact: bool,
-             redact_key: str | None, jobs: int | None, quiet: bool, details: bool,
-             config_file: str | None, no_config: bool, previous: str | None,
+             redact_key: str | None, baseline_file: str | None, jobs: int | None, quiet: bool,
+             details: bool, config_file: str | None, no_config: bool, previous: str | None,
              previous_counts: str | None) -> None:
     """Validate each FILE (a folder means its .xml files) and report errors, queries and the
     auto-OK notes; with several files, one summary table and the worst verdict's exit code."""
@@ -238,9 +255,11 @@ def validate(files: tuple[str, ...], year: str | None, fmt: str | None, output: 
     redact = redact or redact_key is not None
     run = _settings(files, year=year, fmt=fmt, output=output, fail_on=fail_on, select=select,
                     ignore=ignore, config_file=config_file, no_config=no_config,
-                    previous=previous, previous_counts=previous_counts)
+                    previous=previous, previous_counts=previous_counts,
+                    baseline_file=baseline_file)
     if run.several and (previous or previous_counts):
         _fail("--previous compares one return with last year's: give one file", EXIT_INVALID)
+    known = _baseline(baseline_file, redacted=redact, keyed=redact_key is not None)
     show = progress.wanted(run.paths, quiet=quiet)
     if run.several:
         results = _validate_many(run, jobs=jobs or os.cpu_count() or 1, show=show)
@@ -249,20 +268,40 @@ def validate(files: tuple[str, ...], year: str | None, fmt: str | None, output: 
         with progress.bar(run.paths, enabled=show, per_child=True) as bar:
             on_child = (lambda count: bar.child(path, count)) if bar else None
             report = _run_year_on_year(path, previous, previous_counts, year=run.year,
-                                       selection=run.selection, on_child=on_child)
+                                       select=run.select, ignore=run.ignore, on_child=on_child)
         results = [batch.FileResult(path, report, seconds=time.perf_counter() - start)]
-    results = batch.judge(results, run.fail_on)
     try:
         if redact:
             pseudonyms = privacy.Pseudonyms(redact_key)
             for result in results:
                 if result.report is not None:
                     result.report = privacy.redact(result.report, pseudonyms)
+        if known is not None:  # after redaction: identities as the report shows them
+            for result in results:
+                if result.report is not None:
+                    result.report = baseline.apply(result.report, known, alone=not run.several)
+        results = batch.judge(results, run.fail_on)
         _write(run, results, details=details, quiet=quiet, redacted=redact)
+        _write_step_summary(run, results)
     except MemoryError:  # like a return too large to read: one line and exit 2, no traceback
         _fail(f"{', '.join(run.paths)}: too large to validate in the memory available "
               "(writing the report)", EXIT_INVALID)
     sys.exit(batch.exit_code(results))
+
+
+def _baseline(path: str | None, *, redacted: bool, keyed: bool) -> baseline.Baseline | None:
+    """The baseline's identities, read before anything is validated; a baseline that cannot
+    be read, or cannot match this run, is exit 2."""
+    if path is None:
+        return None
+    try:
+        known = baseline.load(path)
+        known.check(redacted=redacted, keyed=keyed)
+    except baseline.BaselineError as error:
+        _fail(str(error), EXIT_INVALID)
+    except MemoryError:
+        _fail(f"--baseline {path}: too large to read in the memory available", EXIT_INVALID)
+    return known
 
 
 def _redact_key(option: str | None) -> str | None:
@@ -287,13 +326,15 @@ class _Run:
     several: bool  # several files given (or a folder): JSON is a list, a summary table is shown
     targets: list[tuple[str | None, str]]  # (output file or None for stdout, format)
     fail_on: str
-    selection: Selection
+    select: tuple[str, ...]  # the rule patterns, as given (command line, else configuration)
+    ignore: tuple[str, ...]
+    selection: Selection  # resolved from them, once, before anything is validated
     inputs: dict[str, str]  # every file the run reads -> what it is; never written over
     year: str | None  # --year (or the configuration file's); None: each header decides
 
 
 def _settings(files: tuple[str, ...], *, year, fmt, output, fail_on, select, ignore,
-              config_file, no_config, previous, previous_counts) -> _Run:
+              config_file, no_config, previous, previous_counts, baseline_file=None) -> _Run:
     """The command line over the configuration file over the defaults; bad ones exit 2."""
     paths = batch.expand(files)
     if not paths:
@@ -305,6 +346,7 @@ def _settings(files: tuple[str, ...], *, year, fmt, output, fail_on, select, ign
     inputs = {path: "the return being validated" for path in paths}
     for path, what in ((previous, "last year's return (--previous)"),
                        (previous_counts, "last year's counts (--previous-counts)"),
+                       (baseline_file, "the baseline (--baseline)"),
                        (settings.path, "the configuration file")):
         if path:
             inputs[path] = what
@@ -314,15 +356,16 @@ def _settings(files: tuple[str, ...], *, year, fmt, output, fail_on, select, ign
     if output is None and formats.BY_NAME[chosen].binary and sys.stdout.isatty():
         _fail(f"{chosen} is a binary format: give --output "
               f"FILE{formats.BY_NAME[chosen].extensions[0]}", EXIT_INVALID)
+    select = tuple(split_patterns(select or settings.get("select", ())))
+    ignore = tuple(split_patterns(ignore or settings.get("ignore", ())))
     try:
-        selection = resolve_selection(select or settings.get("select", ()),
-                                      ignore or settings.get("ignore", ()))
+        selection = resolve_selection(select, ignore)
     except SelectionError as error:
         _fail(str(error), EXIT_INVALID)
     several = len(files) > 1 or any(os.path.isdir(path) for path in files)
     return _Run(paths, several, targets,
-                fail_on or settings.get("fail-on") or policy.DEFAULT_FAIL_ON, selection, inputs,
-                year or settings.get("year"))
+                fail_on or settings.get("fail-on") or policy.DEFAULT_FAIL_ON, select, ignore,
+                selection, inputs, year or settings.get("year"))
 
 
 def _check_outputs(targets, inputs: dict[str, str]) -> None:
@@ -341,22 +384,31 @@ def _targets(fmt: str | None, outputs: tuple[str, ...], configured: str | None):
     Several --output files each take the format of their extension, all from the same run (so
     --redact gives each child the same pseudonym in all of them).
     """
-    if len(outputs) <= 1:
-        output = outputs[0] if outputs else None
-        return [(output, fmt or formats.for_output(output) or configured or "terminal")]
-    if fmt:
+    if not outputs:
+        return [(None, fmt or configured or "terminal")]
+    if fmt and len(outputs) > 1:
         _fail("--format goes with one --output; with several, each file's extension picks its "
               "format", EXIT_INVALID)
-    targets = []
-    for output in outputs:
-        chosen = formats.for_output(output)
-        if chosen is None:
-            _fail(f"--output {output}: the extension does not say which format (use "
-                  f"{_EXTENSIONS_TEXT})", EXIT_INVALID)
-        targets.append((output, chosen))
     if len({os.path.abspath(output) for output in outputs}) < len(outputs):
         _fail("the same --output file is given twice", EXIT_INVALID)
-    return targets
+    return [(output, fmt or _format_of(output, configured, alone=len(outputs) == 1))
+            for output in outputs]
+
+
+def _format_of(output: str, configured: str | None, *, alone: bool) -> str:
+    """The format an output file's extension picks. A device or FIFO (`-o /dev/stdout`) has
+    no extension to speak of: it takes the configured format, else terminal text. Any other
+    name must say, or a report.xls would silently be terminal text."""
+    chosen = formats.for_output(output)
+    if chosen is not None:
+        return chosen
+    if is_special(output):
+        return configured or "terminal"
+    extension = os.path.splitext(output)[1].lower()
+    close = difflib.get_close_matches(extension, formats.EXTENSIONS, n=1) if extension else []
+    hint = f"; did you mean {close[0]}?" if close else ""
+    _fail(f"--output {output}: the extension does not say which format{hint} (use "
+          f"{_EXTENSIONS_TEXT}{', or give --format' if alone else ''})", EXIT_INVALID)
 
 
 def _validate_many(run: _Run, *, jobs: int, show: bool) -> list[batch.FileResult]:
@@ -385,7 +437,7 @@ def _write(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: 
     for output, fmt in run.targets:
         if fmt == "terminal" and output is None:
             with exits.standard_output():
-                _show(run, results, details=details, quiet=quiet)
+                _show(run, results, details=details, quiet=quiet, redacted=redacted)
             continue
         draw = partial(formats.write, fmt, results=results, options=options)
         if output is None:
@@ -395,16 +447,31 @@ def _write(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: 
         _write_file(output, draw, run.inputs)
 
 
-def _show(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: bool) -> None:
+def _write_step_summary(run: _Run, results: list[batch.FileResult]) -> None:
+    """In GitHub Actions, append the run's Markdown summary to the step's summary page."""
+    path = os.environ.get(stepsummary.VARIABLE)
+    if not path:
+        return
+    try:
+        with open(path, "a", encoding="utf-8") as out:
+            stepsummary.render(out, results, run.fail_on)
+    except OSError as error:
+        _fail(f"{stepsummary.VARIABLE} {path}: cannot write: {error.strerror or error}",
+              EXIT_INVALID)
+
+
+def _show(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: bool,
+          redacted: bool) -> None:
     """The terminal format, drawn live on standard output."""
     console = terminal.make_console()
     if run.several:
         terminal.render_many(results, console, details=details, quiet=quiet,
-                             fail_on=run.fail_on)
+                             fail_on=run.fail_on, redacted=redacted)
     elif quiet:
         terminal.render_brief(results[0].report, console, run.fail_on)
     else:
-        terminal.render(results[0].report, console, details=details, fail_on=run.fail_on)
+        terminal.render(results[0].report, console, details=details, fail_on=run.fail_on,
+                        redacted=redacted)
 
 
 def _write_file(output: str, draw, inputs: dict[str, str]) -> None:
@@ -423,7 +490,7 @@ def _configured_year(file: str) -> str | None:
     raise AssertionError("unreachable")
 
 
-@main.command()
+@main.command(short_help="Only the auto-OK notes to paste into COLLECT.")
 @click.argument("file", type=_FILE)
 @_debug_option
 @_year_option("The collection year to validate against  [default: as the header names it]")
@@ -440,7 +507,7 @@ def notes(file: str, year: str | None, previous: str | None,
         click.echo("No auto-OK query fired: no return-level note is needed.", err=True)
 
 
-@main.command(name="rules")
+@main.command(name="rules", short_help="The rules of a collection year.")
 @_debug_option
 @_year_option("The collection year whose rule set to list  [default: 2024-25]")
 def list_rules(year: str | None) -> None:
@@ -478,6 +545,15 @@ def _nearest_code(text: str) -> str:
     return f"; did you mean {close[0]}?" if close else ""
 
 
+def _checked_by(code: str) -> str:
+    """Where a rule or notice is checked; the structural notices are the reader's own."""
+    if code == engine.FIRST_NOTICE:
+        return "cin_validate.engine, as it chooses the collection year from the header"
+    if code in catalogue.structural_rules():
+        return "the reader of the return as it reads the file (cin_validate.parse)"
+    return where_checked(code) or "no check is registered"
+
+
 SURENESS = {
     catalogue.VERIFIED: "verified against the DfE's own rule text",
     "quoted": "quoted: the DfE condition survives word for word in public sources",
@@ -486,7 +562,7 @@ SURENESS = {
 }
 
 
-@main.command()
+@main.command(short_help="One rule: what it checks, its years, its note.")
 @click.argument("code", nargs=-1, required=True)
 @_debug_option
 @_year_option("Explain the rule as this collection year holds it  [default: any year]")
@@ -521,7 +597,7 @@ def explain(code: tuple[str, ...], year: str | None) -> None:
                                      "LAST.json"))
         rows.append(("Threshold", f"a change of {info.threshold}% or more either way"))
     else:
-        rows.append(("Checked by", where_checked(info.code) or "no check is registered"))
+        rows.append(("Checked by", _checked_by(info.code)))
     if info.auto_ok_note:
         rows.append(("Auto-OK note", info.auto_ok_note))
     for name, value in rows:
@@ -531,16 +607,35 @@ def explain(code: tuple[str, ...], year: str | None) -> None:
         console.print(grid)
 
 
-@main.command()
+# The formats of `stats`, by the extension of its output file.
+STATS_EXTENSIONS = {".json": "json", ".txt": "terminal"}
+_STATS_EXTENSIONS_TEXT = ", ".join(f"{extension} ({name})"
+                                   for extension, name in STATS_EXTENSIONS.items())
+
+
+def _stats_format(output: str | None) -> str:
+    """The format `stats` writes to `output`: its extension's, terminal text for standard
+    output or a device; any other name is exit 2."""
+    if output is None or is_special(output):
+        return "terminal"
+    extension = os.path.splitext(output)[1].lower()
+    if extension not in STATS_EXTENSIONS:
+        _fail(f"--output {output}: the extension does not say which format (use "
+              f"{_STATS_EXTENSIONS_TEXT}, or give --format)", EXIT_INVALID)
+    return STATS_EXTENSIONS[extension]
+
+
+@main.command(short_help="The headline counts the year-on-year checks compare.")
 @click.argument("file", type=_FILE)
-@click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal",
-              show_default=True, help="How to write the measures; json is what "
-              "--previous-counts reads.")
+@click.option("--format", "fmt", type=click.Choice(list(STATS_EXTENSIONS.values())),
+              default=None, help="How to write the measures; json is what --previous-counts "
+              "reads  [default: from --output's extension, else terminal]")
 @click.option("--output", "-o", type=_FILE,
-              help="Write to this file (atomically) instead of standard output.")
+              help=f"Write to this file (atomically) instead of standard output; "
+                   f"{_STATS_EXTENSIONS_TEXT} pick the format.")
 @_debug_option
 @_year_option("Read FILE as this collection year  [default: as the header names it]")
-def stats(file: str, fmt: str, output: str | None, year: str | None) -> None:
+def stats(file: str, fmt: str | None, output: str | None, year: str | None) -> None:
     """Count FILE's headline measures: what the year-on-year checks YonY 01 to 07 compare.
 
     Keep `cin-validate stats RETURN.xml --format json -o counts.json` with each year's return:
@@ -549,6 +644,7 @@ def stats(file: str, fmt: str, output: str | None, year: str | None) -> None:
     inputs = {file: "the return being counted"}
     if output:
         _check_outputs([(output, fmt)], inputs)
+    fmt = fmt or _stats_format(output)
     measures = _measure(file, year=year or _configured_year(file))
     if fmt == "terminal" and not output:
         with exits.standard_output():

@@ -26,6 +26,7 @@ EXIT_BROKEN_PIPE = EXIT_SIGNAL + 13  # SIGPIPE, by number, as Windows has no sig
 
 # Verdict words, as shown in the summary table and the reports, and their exit codes.
 PASS, FAIL, UNREADABLE, INTERNAL = "pass", "fail", "unreadable", "internal error"
+NOT_FAILED = "not failed"  # shown, never a verdict of its own: see `shown_verdict`
 EXIT_CODE = {PASS: EXIT_OK, FAIL: EXIT_FAILED, UNREADABLE: EXIT_INVALID, INTERNAL: EXIT_INTERNAL}
 
 
@@ -54,13 +55,31 @@ def counts_for_exit(code: str, severity: str) -> bool:
     return severity in ("error", "query") and not is_year_on_year(code)
 
 
+def fails(code: str, severity: str, fail_on: str = DEFAULT_FAIL_ON) -> bool:
+    """Whether an issue of this rule and severity fails the run under `fail_on`."""
+    return counts_for_exit(code, severity) and severity in FAIL_ON_POLICIES[fail_on].severities
+
+
 def failing(report: Report, fail_on: str = DEFAULT_FAIL_ON) -> list[str]:
     """The severities of the issues that make this report fail the policy, errors first; []
     when it passes. Read from the report's tally by rule, never from the issues themselves."""
-    severities = FAIL_ON_POLICIES[fail_on].severities
     found = {severity for code, severity, _message, _count in report.issues.tally()
-             if counts_for_exit(code, severity) and severity in severities}
+             if fails(code, severity, fail_on)}
     return [severity for severity in SEVERITIES if severity in found]
+
+
+def not_failed(report: Report | None, fail_on: str) -> list[str]:
+    """The severities of the DfE errors and queries a report has that its policy lets pass
+    (`--fail-on never`): such a report is shown NOT FAILED, never PASS, though it exits 0."""
+    if report is None or FAIL_ON_POLICIES[fail_on].severities:
+        return []
+    return failing(report, "query")
+
+
+def shown_verdict(verdict: str, report: Report | None, fail_on: str) -> str:
+    """The verdict as people read it: `not failed` for a pass with errors or queries under
+    `--fail-on never`. (The JSON's `verdict` stays `pass`: it says how the run exits.)"""
+    return NOT_FAILED if verdict == PASS and not_failed(report, fail_on) else verdict
 
 
 def verdict(report: Report | None, fail_on: str = DEFAULT_FAIL_ON, *,

@@ -41,6 +41,16 @@ CHILD_ID_FIELD = "LAchildID"
 SAFE_IDENTIFIER_FIELDS = frozenset({"Sex", "UPNunknown"})
 
 
+PSEUDONYM_PREFIX, PSEUDONYM_DIGITS = "anon-", 12
+
+
+def is_pseudonym(text: str) -> bool:
+    """Whether a child ID as a report shows it is one of our pseudonyms."""
+    digits = text[len(PSEUDONYM_PREFIX):]
+    return (text.startswith(PSEUDONYM_PREFIX) and len(digits) == PSEUDONYM_DIGITS
+            and all(char in "0123456789abcdef" for char in digits))
+
+
 class Pseudonyms:
     """Child ID -> pseudonym, the same for the same ID for the life of this object."""
 
@@ -54,7 +64,8 @@ class Pseudonyms:
         pseudonym = self._seen.get(child_id)
         if pseudonym is None:
             digest = hmac.new(self._key, child_id.encode("utf-8"), hashlib.sha256).hexdigest()
-            pseudonym = self._seen[child_id] = f"anon-{digest[:12]}"
+            pseudonym = self._seen[child_id] = (f"{PSEUDONYM_PREFIX}"
+                                                f"{digest[:PSEUDONYM_DIGITS]}")
         return pseudonym
 
 

@@ -44,6 +44,17 @@ class Issue:
         return list(dict.fromkeys(place.field for place in self.places))
 
     @property
+    def fields_text(self) -> str:
+        """Each element it points at, in order: `CINreferralDate; CINclosureDate`."""
+        return "; ".join(place.field for place in self.places)
+
+    @property
+    def values_text(self) -> str | None:
+        """Their values as written, in the same order (absent ones empty); None if none is."""
+        values = "; ".join(place.value or "" for place in self.places)
+        return values if values.strip("; ") else None
+
+    @property
     def line(self) -> int | None:
         """The first pointed-at element written in the file, else the first group's line."""
         for place in self.places:
@@ -59,6 +70,16 @@ class Issue:
         if self.child is None:
             return inside
         return f"Child[{self.child.index}]/{inside}"
+
+    def to_record(self, file: str, rule_set: str) -> dict:
+        """One flat row (`Report.to_records`): strings, numbers and None, nothing nested."""
+        child = self.child
+        return {"file": file, "code": self.code, "severity": self.severity,
+                "message": self.message, "child_id": child.la_child_id if child else None,
+                "child_index": child.index if child else None,
+                "child_line": child.line if child else None, "line": self.line,
+                "fields": self.fields_text, "values": self.values_text,
+                "detail": self.detail_text, "rule_set": rule_set}
 
     def to_dict(self) -> dict:
         child = self.child
@@ -81,6 +102,11 @@ class Issue:
         }
 
 
+def counted(count: int, one: str, many: str | None = None) -> str:
+    """`1 error`, `4 errors`; `1 query`, `2 queries` with `many` given."""
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
 def census_heading(reports) -> str:
     """What a report about these returns is titled: their collection year's census, or the
     census in general when they are of several years (or none could be read)."""
@@ -93,6 +119,31 @@ def _others_text(others: Others) -> str:
     """Who the others are, as the detail says it: `also C2, C3 and 4 more`."""
     names = [f"Child[{ref.index}]" if others.by_position else ref.label for ref in others.children]
     return f"also {', '.join(names)}" + (f" and {others.more} more" if others.more > 0 else "")
+
+
+@dataclass(frozen=True)
+class SinceBaseline:
+    """What `--baseline` found (`baseline.apply`): the report then holds only the new issues."""
+
+    file: str  # the baseline, as given
+    new: int
+    fixed: int  # in the baseline, no longer found
+    unchanged: int  # found again, left out of the report
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "new": self.new, "fixed": self.fixed,
+                "unchanged": self.unchanged}
+
+    @property
+    def text(self) -> str:
+        """As a report says it, under its counts (which are the new issues')."""
+        return (f"Baseline {self.file}: {counted(self.new, 'new issue')} shown; "
+                f"{self.fixed} fixed since; {self.unchanged} unchanged, not shown")
+
+    @property
+    def brief(self) -> str:
+        """As one-line summaries say it."""
+        return f"since the baseline: {self.new} new, {self.fixed} fixed, {self.unchanged} unchanged"
 
 
 @dataclass
@@ -110,6 +161,7 @@ class Report:
     # The collection year validated against (its rules, dates and status) and how it was chosen.
     collection: years.Collection = field(default_factory=years.default)
     chosen_by: str = years.BY_DEFAULT
+    baseline: SinceBaseline | None = None  # with --baseline: the issues are the new ones
 
     def __post_init__(self):
         if not isinstance(self.issues, Issues):  # a list of issues, as a test may give
@@ -130,6 +182,13 @@ class Report:
     @property
     def notices(self) -> int:
         return self.counts["notice"]
+
+    @property
+    def counts_text(self) -> str:
+        """`4 errors, 1 query, 0 structural notices`, as the summaries write it."""
+        return ", ".join((counted(self.errors, "error"),
+                          counted(self.queries, "query", "queries"),
+                          counted(self.notices, "structural notice")))
 
     @property
     def la(self) -> str | None:
@@ -161,6 +220,13 @@ class Report:
         rank = {severity: position for position, severity in enumerate(SEVERITIES)}
         return sorted(self.issues.tally(), key=lambda row: rank.get(row[1], len(rank)))
 
+    def to_records(self) -> list[dict]:
+        """Every issue as a flat dict with the same keys, in report order, for
+        `pandas.DataFrame(report.to_records())`: file, code, severity, message, child_id,
+        child_index, child_line, line, fields and values ("; "-separated, in the same order),
+        detail, rule_set (the collection year validated against)."""
+        return [issue.to_record(self.file, self.collection.year) for issue in self.issues]
+
     def to_dict(self, issues=None) -> dict:
         """The JSON object; `issues` goes in its place when given (the JSON writer streams the
         issues there), else the list of every issue's dict."""
@@ -187,4 +253,6 @@ class Report:
                              if self.year_on_year else []),
             "year_on_year_measures": self.year_on_year.to_dict() if self.year_on_year else None,
             "rule_set": self.rule_set,
+            # with --baseline: {file, new, fixed, unchanged}; `issues` are then the new ones
+            "baseline": self.baseline.to_dict() if self.baseline else None,
         }

@@ -200,8 +200,10 @@ def _iso(value, path: str, key: str, required: bool) -> date | None:
 def measures_from_dict(data, path: str) -> Measures:
     """Last year's measures from the JSON that `stats --format json` wrote; checks its shape."""
     if not isinstance(data, dict) or not isinstance(data.get("measures"), dict):
+        report = isinstance(data, list) or isinstance(data, dict) and "issues" in data
         raise CountsError(path, 'not the JSON of `cin-validate stats --format json` (no '
-                          '"measures" object)')
+                          '"measures" object)' + ("; it is a report of cin-validate, which "
+                                                  "--baseline takes" if report else ""))
     counts: dict[str, int] = {}
     for key in KEYS:
         value = data["measures"].get(key)

@@ -30,10 +30,9 @@ def safe_cell(text: str) -> str:
 
 
 def issue_row(issue: Issue, file: str) -> list[str]:
-    values = "; ".join(place.value or "" for place in issue.places)
     return [issue.code, issue.severity, issue.message,
-            issue.child.label if issue.child else "", "; ".join(p.field for p in issue.places),
-            values if values.strip("; ") else "", str(issue.line or ""), issue.detail_text or "", file]
+            issue.child.label if issue.child else "", issue.fields_text,
+            issue.values_text or "", str(issue.line or ""), issue.detail_text or "", file]
 
 
 def render(out: TextIO, results: Sequence) -> None:

@@ -1,7 +1,8 @@
 """Writing an output file (`--output`), and what is never written over.
 
 - A regular file, new or existing, is written whole or not at all: into a temporary file
-  beside it as the report is drawn, then renamed into place. Through a symbolic link, the file
+  beside it as the report is drawn, then renamed into place, with the permissions of the file
+  it replaces, else those the umask gives a new file. Through a symbolic link, the file
   the link points to is replaced, and the link stays a link (a dangling link gets its file).
 - Anything else that already exists (/dev/null, /dev/stdout, a FIFO, a terminal) is written
   into as it is, as a shell's `>` would: renaming a file over it would replace the device
@@ -34,6 +35,15 @@ def check_output(path: str | os.PathLike, protect: Mapping[str, str] | None = No
     _refuse(path, _existing(path), protect or {})
 
 
+def is_special(path: str | os.PathLike) -> bool:
+    """Whether `path` is a device, FIFO or the like that exists: written into, never replaced."""
+    return _special(_existing(os.fspath(path)))
+
+
+def _special(target: os.stat_result | None) -> bool:
+    return target is not None and not stat.S_ISREG(target.st_mode)
+
+
 def write_output(path: str | os.PathLike, draw: Callable[[BinaryIO], None], *,
                  protect: Mapping[str, str] | None = None) -> None:
     """Write to `path` what `draw(out)` writes into the binary stream `out`, as the module's
@@ -41,7 +51,7 @@ def write_output(path: str | os.PathLike, draw: Callable[[BinaryIO], None], *,
     path = os.fspath(path)
     target = _existing(path)
     _refuse(path, target, protect or {})
-    if target is not None and not stat.S_ISREG(target.st_mode):
+    if _special(target):
         _write_into(path, draw)
     else:
         _replace(os.path.realpath(path), draw, shown=path)
@@ -81,6 +91,16 @@ def _write_into(path: str, draw: Callable[[BinaryIO], None]) -> None:
         raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
+def _mode_for(path: str) -> int:
+    """The permission bits for a report written to `path` (a regular file or nothing yet)."""
+    existing = _existing(path)
+    if existing is not None:
+        return stat.S_IMODE(existing.st_mode)
+    umask = os.umask(0)  # the only way to read it is to set it: put it straight back
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def _replace(path: str, draw: Callable[[BinaryIO], None], *, shown: str) -> None:
     """Into a temporary file beside `path`, then renamed over it; removed on any failure or
     interruption. `shown` is the path as the user gave it, for messages."""
@@ -88,11 +108,16 @@ def _replace(path: str, draw: Callable[[BinaryIO], None], *, shown: str) -> None
     # moment, even as the file is created, knows what to remove. 128 random bits: no clash.
     temporary = os.path.join(os.path.dirname(path),
                              f"{_TEMPORARY_PREFIX}{secrets.token_hex(16)}.tmp")
+    # Private while it is drawn; then the permissions a shell's `>` would leave: the replaced
+    # file's own (a report someone made private stays private), else what the umask allows.
+    mode = _mode_for(path)
     try:
         with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
                        "wb") as out:
             draw(out)
             out.flush()
+            if hasattr(os, "fchmod"):  # POSIX; Windows has no permission bits to give
+                os.fchmod(out.fileno(), mode)
             os.fsync(out.fileno())
         os.replace(temporary, path)
     except BaseException as error:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, Callable, Sequence
 
 from ..privacy import without_personal_values
-from . import csvfmt, github, htmlfmt, jsonfmt, junit, terminal, xlsxfmt
+from . import concise, csvfmt, github, htmlfmt, jsonfmt, junit, terminal, xlsxfmt
 
 
 @dataclass(frozen=True)
@@ -52,13 +52,13 @@ REGISTRY = (
     Format("terminal", (".txt",),
            lambda out, results, o: terminal.render_text(
                out, results, several=o.several, details=o.details, quiet=o.quiet,
-               fail_on=o.fail_on),
+               fail_on=o.fail_on, redacted=o.redacted),
            child_ids=False),
     Format("json", (".json",), lambda out, results, o: jsonfmt.render(out, results, o.several)),
     # CI logs are widely readable: only codes, messages, fields, child IDs and lines.
     Format("github", (), lambda out, results, o: github.render(out, results),
            personal_values=False),
-    Format("junit", (".xml",), lambda out, results, o: junit.render(out, results),
+    Format("junit", (".xml",), lambda out, results, o: junit.render(out, results, o.fail_on),
            personal_values=False),
     Format("csv", (".csv",), lambda out, results, o: csvfmt.render(out, results)),
     Format("xlsx", (".xlsx",), lambda out, results, o: xlsxfmt.render(out, results),
@@ -66,6 +66,9 @@ REGISTRY = (
     Format("html", (".html", ".htm"),
            lambda out, results, o: htmlfmt.render(out, results, fail_on=o.fail_on,
                                                   redacted=o.redacted)),
+    # One line per issue for logs and grep; no extension picks it (give --format concise).
+    Format("concise", (), lambda out, results, o: concise.render(out, results, o.fail_on),
+           personal_values=False),
 )
 BY_NAME = {fmt.name: fmt for fmt in REGISTRY}
 FORMATS = tuple(BY_NAME)

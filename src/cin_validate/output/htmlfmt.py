@@ -16,9 +16,10 @@ import html
 from datetime import datetime
 from typing import Iterator, Sequence, TextIO
 
-from .. import __version__, catalogue, policy, years
+from .. import catalogue, policy, years
 from ..dates import CensusPeriod
 from ..report import Report, census_heading
+from ..version import __version__
 from .plain import visible
 
 SEVERITY_LABEL = {"error": "Error", "query": "Query", "notice": "Notice"}
@@ -52,7 +53,7 @@ h3 { font-size:14px; margin:18px 0 8px; color:var(--muted); text-transform:upper
 .verdict { font-size:12px; font-weight:700; padding:3px 10px; border-radius:999px;
   text-transform:uppercase; letter-spacing:.05em; }
 .verdict.pass { background:var(--pass-bg); color:var(--pass); }
-.verdict.pass.unverified { background:#fffaeb; color:#b54708; }
+.verdict.pass.unverified, .verdict.not-failed { background:#fffaeb; color:#b54708; }
 .ruleset { font-size:12px; font-weight:600; padding:3px 10px; border-radius:999px; }
 .ruleset.verified { background:#f2f4f7; color:#344054; }
 .ruleset.provisional, .ruleset.preview { background:#fffaeb; color:#b54708;
@@ -261,7 +262,8 @@ def _notes(report: Report) -> str:
 def _verdict_badge(verdict: str, report: Report | None = None) -> str:
     """The verdict, and beside it the rule set's year and status: a pass against provisional or
     preview rules is drawn in amber, never like a verified pass."""
-    css = {"internal error": "internal"}.get(verdict, verdict or "pass")
+    css = {"internal error": "internal", policy.NOT_FAILED: "not-failed"}.get(verdict,
+                                                                              verdict or "pass")
     if report is None:
         return f'<span class="verdict {_e(css)}">{_e(verdict or "")}</span>'
     collection = report.collection
@@ -276,6 +278,10 @@ def _year_note(report: Report) -> str:
     return f'<p class="yearnote">{_e(report.year_note)}</p>' if report.year_note else ""
 
 
+def _baseline_note(report: Report) -> str:
+    return f'<p class="yearnote">{_e(report.baseline.text)}</p>' if report.baseline else ""
+
+
 def _file_section(result, fail_on: str) -> str:
     report = result.report
     if report is None:
@@ -283,23 +289,25 @@ def _file_section(result, fail_on: str) -> str:
                 f"{_verdict_badge(result.verdict)}</h2><p>{_e(result.error)}</p></section>")
     policy_text = policy.FAIL_ON_POLICIES[fail_on].rule
     return (f'<section class="card"><h2><span class="file">{_e(report.file)}</span>'
-            f"{_verdict_badge(result.verdict, report)}</h2>{_year_note(report)}"
+            f"{_verdict_badge(policy.shown_verdict(result.verdict, report, fail_on), report)}"
+            f"</h2>{_year_note(report)}{_baseline_note(report)}"
             f'<div class="grid"><div>{_facts(report)}</div><div>{_cards(report)}'
             f'<p class="policy">{_e(policy_text)} (--fail-on {_e(fail_on)}); structural notices '
             f"never do.</p></div></div>"
             f"{chart(report.by_rule())}{_notes(report)}</section>")
 
 
-def _overview(results: Sequence) -> str:
+def _overview(results: Sequence, fail_on: str) -> str:
     rows = []
     for result in results:
         report = result.report
+        shown = policy.shown_verdict(result.verdict, report, fail_on)
         cells = ([report.la or "", report.collection.label(), f"{report.children:,}",
                   f"{report.errors:,}", f"{report.queries:,}"] if report else [""] * 5)
         rows.append(f'<tr><td class="mono">{_e(result.path)}</td><td>{_e(cells[0])}</td>'
                     f"<td>{_e(cells[1])}</td>"
                     + "".join(f'<td class="num">{_e(c)}</td>' for c in cells[2:])
-                    + f"<td>{_verdict_badge(result.verdict, report)}</td></tr>")
+                    + f"<td>{_verdict_badge(shown, report)}</td></tr>")
     return ('<section class="card"><h2>Files</h2><div class="tablewrap"><table><thead><tr>'
             "<th>File</th><th>LA</th><th>Rule set</th><th>Children</th><th>Errors</th>"
             "<th>Queries</th>"
@@ -386,7 +394,7 @@ def render(out: TextIO, results: Sequence, *, fail_on: str = "error",
         f"<p>{_e(title)} · checked offline on {generated} with cin-validate {_e(__version__)}."
         f"{_e(privacy)}</p></header><main>")
     if several:
-        out.write(_overview(results))
+        out.write(_overview(results, fail_on))
     for result in results:
         out.write(_file_section(result, fail_on))
     for chunk in _issues(results):

@@ -1,8 +1,12 @@
 """JUnit XML, as GitLab, Azure DevOps and Jenkins display test reports.
 
-One <testsuite> per validated file; in it one <testcase> per rule checked (passed when it did
-not fire, one <failure> listing every instance when it did) and one test case "Structure" for
-the structural notices. A file that could not be validated is a suite with one <error>.
+One <testsuite> per validated file; in it one <testcase> per rule checked and one test case
+"Structure" for the structural notices. A rule that did not fire passes; one whose issues fail
+the run under `--fail-on` is a <failure> listing every instance; one that fired but does not fail
+the run (queries under the default policy, everything under `--fail-on never`, the
+year-on-year checks, structural notices) is <skipped>, its instances in <system-out>: a CI
+server never shows failed tests on a run that passed. A file that could not be validated is a
+suite with one <error>.
 Like `github`, only codes, messages, fields, child IDs and lines are written: never a value
 as written, and the report is drawn without personal values, even in details (its registry
 entry in `formats` says so).
@@ -19,7 +23,7 @@ from datetime import datetime, timezone
 from typing import Iterator, Sequence, TextIO
 from xml.sax.saxutils import escape
 
-from .. import years
+from .. import policy, years
 from ..report import Issue, Report
 
 STRUCTURE = "Structure"
@@ -72,9 +76,9 @@ def _codes_tested(report: Report) -> list[str]:
 class _Suite:
     """One validated file's test suite."""
 
-    def __init__(self, result):
+    def __init__(self, result, fail_on: str):
         report = self.report = result.report
-        self.result = result
+        self.result, self.fail_on = result, fail_on
         self.tally = {code: (severity, message, count)
                       for code, severity, message, count in report.issues.tally()}
         self.codes = _codes_tested(report)
@@ -82,9 +86,11 @@ class _Suite:
 
     @property
     def counts(self) -> dict[str, int]:
-        fired = sum(severity != "notice" for severity, _, _ in self.tally.values())
-        return {"tests": len(self.codes) + 1, "failures": fired + bool(self.notices),
-                "errors": 0}
+        fired = [(code, severity) for code, (severity, _, _) in self.tally.items()
+                 if severity != "notice"]
+        failures = sum(policy.fails(code, severity, self.fail_on) for code, severity in fired)
+        return {"tests": len(self.codes) + 1, "failures": failures, "errors": 0,
+                "skipped": len(fired) - failures + bool(self.notices)}
 
     def lines(self) -> Iterator[str]:
         report, collection = self.report, self.report.collection
@@ -102,7 +108,7 @@ class _Suite:
         counts = self.counts
         yield "  " + _tag("testsuite", {
             "name": f"cin-validate {report.file}{unverified}", "tests": counts["tests"],
-            "failures": counts["failures"], "errors": "0", "skipped": "0",
+            "failures": counts["failures"], "errors": "0", "skipped": counts["skipped"],
             "time": f"{self.result.seconds:.3f}",
             "timestamp": datetime.now(timezone.utc).replace(microsecond=0).isoformat()})
         yield "    <properties>"
@@ -115,7 +121,9 @@ class _Suite:
                             ("rules_total", report.rules_total), ("verdict", self.result.verdict),
                             ("rule_set", collection.year), ("rule_set_status", collection.status),
                             ("rule_set_note", collection.status_note),
-                            ("rule_set_chosen_by", report.chosen_by)):
+                            ("rule_set_chosen_by", report.chosen_by),
+                            ("fail_on", self.fail_on),
+                            *_since_baseline(report)):
             yield "      " + _tag("property", {"name": name, "value": value}, empty=True)
         yield "    </properties>"
         for code in self.codes:
@@ -126,28 +134,44 @@ class _Suite:
             case = {"classname": f"cin-validate.{module or 'rules'}".replace(" ", "_"),
                     "name": f"{code} {_short(message)}", "file": report.file, "time": "0"}
             yield from _case(case, severity, count,
-                           f"{count} {severity}{'s' * (count != 1)}: {' '.join(message.split())}",
-                           instances.pop(code, ()))
+                             f"{count} {severity}{'s' * (count != 1)}: {' '.join(message.split())}",
+                             instances.pop(code, ()),
+                             fails=bool(severity) and policy.fails(code, severity, self.fail_on),
+                             fail_on=self.fail_on)
         notices = self.notices
         yield from _case({"classname": f"cin-validate.{STRUCTURE}",
-                        "name": f"{STRUCTURE}: elements and values as the {collection.year} "
-                                "return specifies", "file": report.file, "time": "0"},
-                       "notice", notices,
-                       f"{notices} structural notice{'s' * (notices != 1)} (values treated as "
-                       "absent by the DfE rules)", instances.pop(STRUCTURE, ()))
+                          "name": f"{STRUCTURE}: elements and values as the {collection.year} "
+                                  "return specifies", "file": report.file, "time": "0"},
+                         "notice", notices,
+                         f"{notices} structural notice{'s' * (notices != 1)} (values treated as "
+                         "absent by the DfE rules)", instances.pop(STRUCTURE, ()),
+                         fails=False, fail_on=self.fail_on)
         yield "  </testsuite>"
 
 
-def _case(attributes: dict, severity: str | None, count: int, message: str,
-          instances) -> list[str]:
-    """A test case: passed when nothing fired, else one failure listing every instance."""
+def _since_baseline(report: Report) -> list[tuple[str, object]]:
+    """With --baseline: the suite's failures are the new issues'; these say what was left out."""
+    since = report.baseline
+    if since is None:
+        return []
+    return [("baseline", since.file), ("baseline_new", since.new),
+            ("baseline_fixed", since.fixed), ("baseline_unchanged", since.unchanged)]
+
+
+def _case(attributes: dict, severity: str | None, count: int, message: str, instances, *,
+          fails: bool, fail_on: str) -> list[str]:
+    """A test case: passed when nothing fired; else a failure listing every instance when they
+    fail the run, or skipped with the instances beside it when they do not."""
     if not count:
         return ["    " + _tag("testcase", attributes, empty=True)]
     text = "".join(_text(instance) + "\n" for instance in instances)
-    return ["    " + _tag("testcase", attributes),
-            "      " + _tag("failure", {"type": severity, "message": message}) + text
-            + "</failure>",
-            "    </testcase>"]
+    if fails:
+        outcome = _tag("failure", {"type": severity, "message": message}) + text + "</failure>"
+    else:
+        outcome = (_tag("skipped", {"message": f"{message}; does not fail the run under "
+                                               f"--fail-on {fail_on}"}, empty=True)
+                   + "\n      <system-out>" + text + "</system-out>")
+    return ["    " + _tag("testcase", attributes), "      " + outcome, "    </testcase>"]
 
 
 def _unreadable(result) -> list[str]:
@@ -164,12 +188,13 @@ def _unreadable(result) -> list[str]:
             "  </testsuite>"]
 
 
-def render(out: TextIO, results: Sequence) -> None:
+def render(out: TextIO, results: Sequence, fail_on: str = policy.DEFAULT_FAIL_ON) -> None:
     """The suites in the order given, each written as soon as its instances are gathered."""
-    suites = [_Suite(result) if result.report is not None else None for result in results]
-    totals = {"tests": 0, "failures": 0, "errors": 0}
+    suites = [_Suite(result, fail_on) if result.report is not None else None
+              for result in results]
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for suite in suites:
-        counts = suite.counts if suite else {"tests": 1, "failures": 0, "errors": 1}
+        counts = suite.counts if suite else {"tests": 1, "failures": 0, "errors": 1, "skipped": 0}
         for key in totals:
             totals[key] += counts[key]
     seconds = sum(result.seconds for result in results)

@@ -9,6 +9,9 @@ from __future__ import annotations
 import errno
 import io
 import os
+import re
+import sys
+import textwrap
 from typing import TextIO
 
 from rich import box
@@ -18,9 +21,10 @@ from rich.text import Text
 
 from .. import policy, years
 from ..dates import CensusPeriod
-from ..report import Issue, Report
+from ..report import Issue, Report, counted
 from ..yony import MEASURES, Measures
 from .plain import visible
+from .source import SourceLines, excerpt
 
 _STYLE = {"error": "bold red", "query": "yellow", "notice": "cyan"}
 
@@ -30,6 +34,13 @@ def _plain(value, style: str = "") -> Text:
     return Text(visible(str(value)), style=style)
 
 
+# Piped output and report files are read whole (less, a CI log, an editor): long messages wrap
+# at this width rather than 80, unless COLUMNS says otherwise; nothing is padded to it.
+PIPED_WIDTH = 160
+# Spaces Rich pads a line's end with, before the codes that end its styles.
+_TRAILING_SPACES = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$")
+
+
 class _Console(Console):
     def on_broken_pipe(self) -> None:
         # Rich would exit 1 ("the return fails"); `exits.standard_output` says what it means.
@@ -37,12 +48,38 @@ class _Console(Console):
         raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
-def make_console(file=None, *, stderr: bool = False) -> Console:
-    console = _Console(file=file, stderr=stderr, highlight=False, soft_wrap=False)
-    if not console.is_terminal:
-        # Piped output is read whole (less, a CI log): do not squeeze it into 80 columns.
-        console = _Console(file=file, stderr=stderr, highlight=False,
-                           width=max(console.width, 160))
+class _Trimmed:
+    """A text stream that writes each line without the spaces Rich pads tables and grids
+    with, so that no line ends in spaces; everything else is the stream's own."""
+
+    def __init__(self, out: TextIO):
+        self._out = out
+        self._partial = ""
+
+    def write(self, text: str) -> int:
+        *lines, self._partial = (self._partial + text).split("\n")
+        if lines:
+            self._out.write("".join(_TRAILING_SPACES.sub(r"\1", line) + "\n" for line in lines))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._partial:  # Rich ends what it prints with a new line: this is rare
+            self._out.write(self._partial)
+            self._partial = ""
+        self._out.flush()
+
+    def __getattr__(self, name):  # isatty, fileno, encoding: the stream's
+        return getattr(self._out, name)
+
+
+def make_console(file: TextIO | None = None, *, stderr: bool = False) -> Console:
+    """The console every report and command draws with: at a terminal its width (or COLUMNS);
+    piped or into a file up to `PIPED_WIDTH` columns (or COLUMNS), in plain text. Either way
+    no line ends in spaces."""
+    out = _Trimmed(file or (sys.stderr if stderr else sys.stdout))
+    console = _Console(file=out, highlight=False, soft_wrap=False)
+    if not console.is_terminal and not os.environ.get("COLUMNS", "").isdigit():
+        console = _Console(file=out, highlight=False, soft_wrap=False, width=PIPED_WIDTH)
     return console
 
 
@@ -77,12 +114,12 @@ def _period(report: Report) -> str:
 
 def _summary(report: Report) -> Text:
     text = Text()
-    text.append(f"{report.errors} error{'s' * (report.errors != 1)}",
+    text.append(counted(report.errors, "error"),
                 style=_STYLE["error"] if report.errors else "green")
     text.append(", ")
-    text.append(f"{report.queries} quer{'ies' if report.queries != 1 else 'y'}",
+    text.append(counted(report.queries, "query", "queries"),
                 style=_STYLE["query"] if report.queries else "green")
-    text.append(f", {report.notices} structural notice{'s' * (report.notices != 1)}")
+    text.append(f", {counted(report.notices, 'structural notice')}")
     text.append(f"  ·  {len(report.rules_checked)} of {report.rules_total} rules checked")
     return text
 
@@ -99,29 +136,67 @@ def _by_rule(report: Report) -> Table:
     return table
 
 
-def _columns(child: str, code: str, line: str, rest: str) -> str:
-    return f"{child:<12}  {code:<6}  {line:>9}  {rest}".rstrip()
+def issue_lines(issue: Issue, source: SourceLines | None = None, *, width: int = PIPED_WIDTH,
+                redacted: bool = False) -> list[str]:
+    """One issue as `--details` shows it: its rule, severity and message (with the check's
+    detail), each element it points at as `Field = value (line N)` (as written; — when absent),
+    then the lines of the return it points at with those elements marked (`source.excerpt`)."""
+    head = f"{issue.code} {issue.severity}: {' '.join(issue.message.split())}"
+    if issue.detail_text:
+        head += f" ({issue.detail_text})"
+    lines = textwrap.wrap(visible(head), width, subsequent_indent="    ",
+                          break_on_hyphens=False) or [visible(head)]
+    lines += ["  " + line for line in _filled([visible(_pair(place)) for place in issue.places],
+                                              width - 2)]
+    if source is not None:
+        lines += ["  " + line for line in excerpt(issue, source, width - 2, redacted=redacted)]
+    return lines
 
 
-def issue_lines(issue: Issue) -> list[str]:
-    """One issue as `--details` lists it: its child, code and line, then each element it points
-    at as `Field = value` (as written; — when absent), then the check's detail."""
-    places = ", ".join(f"{place.field} = {'—' if place.value is None else place.value}"
-                       for place in issue.places)
-    detail = f"({issue.detail_text})" if issue.detail_text else ""
-    return [visible(_columns(issue.child.label if issue.child else "(return)", issue.code,
-                             f"line {issue.line}" if issue.line else "",
-                             "  ".join(part for part in (places, detail) if part)))]
+def _filled(parts: list[str], width: int) -> list[str]:
+    """`parts` joined by ", " into lines of at most `width`, never cutting one (a value, as
+    written, stays whole)."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + 2 + len(part) <= width:
+            lines[-1] += f", {part}"
+        else:
+            if lines:
+                lines[-1] += ","
+            lines.append(part)
+    return lines
 
 
-def _write_details(report: Report, console: Console) -> None:
-    """Every issue, a few lines each, written as text as the issues are read: a table would be
-    laid out whole, in memory, before its first line is shown."""
+def _pair(place) -> str:
+    if place.value is None:
+        return f"{place.field} = —"
+    return f"{place.field} = {place.value}" + (f" (line {place.line})" if place.line else "")
+
+
+def _child_heading(child) -> str:
+    if child is None:
+        return "Return level"
+    where = f"child {child.index}" + (f", line {child.line}" if child.line else "")
+    name = child.la_child_id if child.la_child_id is not None else "(no LAchildID)"
+    return visible(f"{name}  ({where})")
+
+
+def _write_details(report: Report, console: Console, *, redacted: bool) -> None:
+    """Every issue, child by child, a few lines each with the lines of the return it points at,
+    written as text as the issues are read: a table would be laid out whole, in memory, before
+    its first line is shown; the return's lines are read forward once (`SourceLines`)."""
     console.print(Text("Issues by child", style="bold"))
-    out = console.file
-    out.write(f"  {_columns('Child', 'Code', 'Line', 'Field = value as written')}\n")
-    for issue in report.issues:
-        out.write("".join(f"  {line}\n" for line in issue_lines(issue)))
+    out, width = console.file, console.width
+    shown = object()  # the child whose issues are being written
+    with SourceLines(report.file) as source:
+        for issue in report.issues:
+            child = issue.child.index if issue.child else None
+            if child != shown:
+                shown = child
+                out.write(f"\n{_child_heading(issue.child)}\n")
+            out.write("".join(f"  {line}\n" for line in
+                              issue_lines(issue, source, width=width - 2, redacted=redacted)))
+    out.write("\n")
 
 
 def _year_on_year(report: Report) -> Table:
@@ -195,25 +270,27 @@ def render_stats(measures: Measures, console: Console) -> None:
 
 def render_stats_text(measures: Measures) -> str:
     buffer = io.StringIO()
-    render_stats(measures, Console(file=buffer, width=160, no_color=True, highlight=False))
+    render_stats(measures, make_console(buffer))
     return buffer.getvalue()
 
 
 def render(report: Report, console: Console, *, details: bool = False,
-           fail_on: str = policy.DEFAULT_FAIL_ON) -> None:
+           fail_on: str = policy.DEFAULT_FAIL_ON, redacted: bool = False) -> None:
     if report.year_note is not None:
         console.print(Text(report.year_note, style="bold yellow"))
     console.print(Text(f"cin-validate · {report.collection.title}", style="bold"))
     console.print(_facts(report))
     console.print()
     console.print(_summary(report))
+    if report.baseline is not None:
+        console.print(_plain(report.baseline.text, style="bold"))
     if report.issues:
         console.print(_by_rule(report))
         if details:
-            _write_details(report, console)
+            _write_details(report, console, redacted=redacted)
         else:
-            console.print(Text("Add --details to list every issue by child (shows child IDs and "
-                               "values).", style="dim"))
+            console.print(Text("Add --details to list every issue by child with its lines of "
+                               "the return (shows child IDs and values).", style="dim"))
     if report.year_on_year is not None:
         console.print(_year_on_year(report))
         for warning in report.year_on_year.warnings:
@@ -227,7 +304,7 @@ def render(report: Report, console: Console, *, details: bool = False,
             console.print(Text(note), soft_wrap=True)
         console.print(Text("Paste a note only after checking every record its query names. "
                            "`cin-validate notes FILE` prints them alone.", style="dim"))
-    console.print(verdict_line(report, fail_on))
+    console.print(verdict_line(report, fail_on), soft_wrap=True)  # one line, for logs and grep
 
 
 def verdict_line(report: Report, fail_on: str = policy.DEFAULT_FAIL_ON) -> Text:
@@ -235,13 +312,16 @@ def verdict_line(report: Report, fail_on: str = policy.DEFAULT_FAIL_ON) -> Text:
     which rule set: a provisional or preview verdict never looks like a verified one."""
     failing = policy.failing(report, fail_on)
     collection = report.collection
-    if not failing:
+    if failing:
+        line = Text(f"FAIL: the return has {_severities(failing)}"
+                    + (" (--fail-on query)" if fail_on == "query" else ""), style="bold red")
+    elif not_failed := policy.not_failed(report, fail_on):
+        line = Text(f"NOT FAILED (--fail-on {fail_on}): the return has "
+                    f"{_severities(not_failed)}, which this policy does not fail",
+                    style="bold yellow")
+    else:
         line = Text(policy.FAIL_ON_POLICIES[fail_on].passed,
                     style="bold green" if collection.is_verified else "bold yellow")
-    else:
-        words = {"error": "errors", "query": "queries"}
-        line = Text(f"FAIL: the return has {' and '.join(words[k] for k in failing)}"
-                    + (" (--fail-on query)" if fail_on == "query" else ""), style="bold red")
     if collection.is_verified:
         line.append(f"  ·  rule set {collection.label()}")
     else:
@@ -250,25 +330,30 @@ def verdict_line(report: Report, fail_on: str = policy.DEFAULT_FAIL_ON) -> Text:
     return line
 
 
-def render_summary(results, console: Console) -> None:
+def _severities(severities: list[str]) -> str:
+    words = {"error": "errors", "query": "queries"}
+    return " and ".join(words[severity] for severity in severities)
+
+
+def render_summary(results, console: Console, fail_on: str = policy.DEFAULT_FAIL_ON) -> None:
     """One row per file: the table shown after validating several returns."""
     table = Table(title="Summary", box=box.SIMPLE_HEAD, title_justify="left")
     for name in ("File", "LA", "Rule set", "Children", "Errors", "Queries", "Verdict"):
         table.add_column(name, overflow="fold",
                          justify="right" if name in ("Children", "Errors", "Queries") else "left")
-    style = {policy.PASS: "bold green", policy.FAIL: "bold red", policy.UNREADABLE: "bold red",
-             policy.INTERNAL: "bold red"}
-    for result in results:
+    style = {policy.PASS: "bold green", policy.NOT_FAILED: "bold yellow",
+             policy.FAIL: "bold red", policy.UNREADABLE: "bold red", policy.INTERNAL: "bold red"}
+    shown = [policy.shown_verdict(result.verdict, result.report, fail_on) for result in results]
+    for result, verdict in zip(results, shown):
         report = result.report
         cells = ([_plain(report.la or ""), report.collection.label(), f"{report.children:,}",
                   f"{report.errors:,}", f"{report.queries:,}"] if report else [""] * 5)
-        table.add_row(_plain(result.path), *cells,
-                      Text(result.verdict, style=style.get(result.verdict, "")))
+        table.add_row(_plain(result.path), *cells, Text(verdict, style=style.get(verdict, "")))
     console.print(table)
     for result in results:
         if result.report is None:
             console.print(_plain(f"{result.verdict}: {result.error}", style="red"))
-    counts = {word: sum(r.verdict == word for r in results) for word in style}
+    counts = {word: shown.count(word) for word in style}
     console.print(Text(", ".join(f"{n} {word}" for word, n in counts.items() if n)
                        + f" of {len(results)} files"))
 
@@ -278,29 +363,34 @@ def render_brief(report: Report, console: Console,
     """`--quiet`: the counts and the verdict on one line."""
     line = _plain(f"{report.file}: ")
     line.append_text(_summary(report))
+    if report.baseline is not None:
+        line.append_text(_plain(f"  ·  {report.baseline.brief}"))
     line.append("  ")
     line.append_text(verdict_line(report, fail_on))
-    console.print(line)
+    console.print(line, soft_wrap=True)  # one line whatever the width: for logs and grep
 
 
 def render_text(out: TextIO, results, *, several: bool, details: bool = False,
-                quiet: bool = False, fail_on: str = policy.DEFAULT_FAIL_ON) -> None:
+                quiet: bool = False, fail_on: str = policy.DEFAULT_FAIL_ON,
+                redacted: bool = False) -> None:
     """The terminal format as plain text into `out` (a file): one report, or several files'
     reports (unless quiet) and the summary table."""
-    console = Console(file=out, width=160, no_color=True, highlight=False)
+    console = make_console(out)
     if several:
-        render_many(results, console, details=details, quiet=quiet, fail_on=fail_on)
+        render_many(results, console, details=details, quiet=quiet, fail_on=fail_on,
+                    redacted=redacted)
     elif quiet:
         render_brief(results[0].report, console, fail_on)
     else:
-        render(results[0].report, console, details=details, fail_on=fail_on)
+        render(results[0].report, console, details=details, fail_on=fail_on, redacted=redacted)
 
 
 def render_many(results, console: Console, *, details: bool = False, quiet: bool = False,
-                fail_on: str = policy.DEFAULT_FAIL_ON) -> None:
+                fail_on: str = policy.DEFAULT_FAIL_ON, redacted: bool = False) -> None:
     if not quiet:
         for result in results:
             if result.report is not None:
-                render(result.report, console, details=details, fail_on=fail_on)
-                console.rule(style="dim")
-    render_summary(results, console)
+                render(result.report, console, details=details, fail_on=fail_on,
+                       redacted=redacted)
+                console.print(Text("─" * min(console.width, 80), style="dim"))
+    render_summary(results, console, fail_on)

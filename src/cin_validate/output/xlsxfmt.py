@@ -23,9 +23,10 @@ from typing import BinaryIO, Iterable, Iterator, Sequence
 
 import xlsxwriter
 
-from .. import __version__, catalogue, years
+from .. import catalogue, years
 from ..dates import CensusPeriod
 from ..report import census_heading
+from ..version import __version__
 from .csvfmt import COLUMNS, issue_row
 
 SUMMARY_COLUMNS = ("File", "LA", "LA name", "Reference date", "Census period", "Children",
@@ -152,6 +153,11 @@ def render(out: BinaryIO, results: Sequence) -> None:
     folder = tempfile.mkdtemp(prefix="cin-validate-xlsx-")
     try:
         _write_book(_Book(out, folder), results)
+    except xlsxwriter.exceptions.FileCreateError as error:
+        # xlsxwriter wraps the failure to write the stream (a closed pipe, a full disk): let it
+        # be what it is, for the caller to end the run as for any other format.
+        cause = error.args[0] if error.args else None
+        raise (cause if isinstance(cause, OSError) else OSError(str(error))) from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
