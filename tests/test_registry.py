@@ -7,7 +7,6 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from builders import assessment, child, cin_plan, cpp, episode, make_return, s47
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import returns
@@ -58,6 +57,8 @@ def test_return_checks_keep_the_protocol():
 
 def _corpus(directory):
     """Varied children: synthetic returns with many deliberate faults, plus hand-made edge cases."""
+    from builders import assessment, child, cin_plan, cpp, episode, make_return, s47
+
     texts = []
     # 2024-25 returns, and 2026-27 ones whose faults include module 5's
     for seed, year in ((0, "2024-25"), (1, "2024-25"), (2, "2024-25"), (3, "2026-27"),
