@@ -257,12 +257,15 @@ class _GroupReader:
         `empty_too` (a group a child has once counts even when empty)."""
         args = part.defaults.copy()
         args[part.path], args[part.line], args[part.source] = path, el.sourceline, {}
-        for position in part.lists:
-            args[position] = []
+        lists = part.lists
+        if lists:
+            for position in lists:
+                args[position] = []
         if not self.fill(part, el, path, args) and not empty_too:
             return None
-        for position in part.lists:
-            args[position] = tuple(args[position])
+        if lists:
+            for position in lists:
+                args[position] = tuple(args[position])
         return part.cls(*args)
 
     def code_items(self, el, path: str, item: str) -> list[model.CodeItem]:
