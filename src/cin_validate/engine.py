@@ -10,7 +10,7 @@ from itertools import chain
 from typing import Callable
 
 from . import catalogue, years, yony
-from .checks import RETURN_CHECKS, child_check_groups
+from .checks import RETURN_CHECKS, ChildRules
 from .checks.base import Context, Finding, Place, context_for
 from .issuelog import IssueLog
 from .model import ChildRef
@@ -101,7 +101,7 @@ def _validate(path: str | os.PathLike, *, year: str | None = None,
     ctx: Context | None = None
     rules: dict = {}
     order: dict[str, int] = {}
-    check_groups: list = []
+    child_rules: ChildRules | None = None
     return_checks: list = []
     children = episodes = 0
     measures = yony.MeasureCounter() if previous is not None else None
@@ -117,14 +117,14 @@ def _validate(path: str | os.PathLike, *, year: str | None = None,
 
     def start() -> Context:
         """Once the collection year is known: its context, its rules and their checks."""
-        nonlocal rules, order, check_groups, return_checks
+        nonlocal rules, order, child_rules, return_checks
         started = context_for(reader.header, reader.choice.collection)
         rules = started.collection.rules
         order = {code: position for position, code in enumerate((FIRST_NOTICE, *rules))}
-        check_groups = child_check_groups(lambda code: code in rules and code in selection)
+        child_rules = ChildRules(lambda code: code in rules and code in selection)
         return_checks = [(code, cls(started)) for code, cls in RETURN_CHECKS.items()
                          if code in rules and code in selection]
-        if not check_groups and not return_checks:
+        if not child_rules.checks and not return_checks:
             raise NothingSelected(f"{os.fspath(path)}: the rules selected (--select, --ignore) "
                                   f"include none of the {started.collection.year} rule set")
         return started
@@ -138,19 +138,18 @@ def _validate(path: str | os.PathLike, *, year: str | None = None,
         for notice in notices:
             if notice.code in selection:  # `--ignore S01` hides a structural notice
                 found.append(_structural_issue(notice, ref))
-        for applies_to, checks in check_groups:
-            if applies_to is not None and not applies_to(child):
-                continue  # e.g. the CIN plan rules, for a child without a CIN plan
-            for code, check in checks:
-                # A plain loop: this runs about a hundred times per child, so no intermediate
-                # generator expression or list is built for the common empty result.
-                try:
-                    for finding in check(child, ctx):
-                        found.append(issue(code, finding, ref))
-                except MemoryError:
-                    raise
-                except Exception as error:
-                    raise CheckFailed(code, ref) from error
+        # Only the rules that can fire on this child: not the CIN plan rules for a child
+        # without a CIN plan (`checks.facts`).
+        for code, check in child_rules.for_child(child):
+            # A plain loop: this runs about fifty times per child, so no intermediate
+            # generator expression or list is built for the common empty result.
+            try:
+                for finding in check(child, ctx):
+                    found.append(issue(code, finding, ref))
+            except MemoryError:
+                raise
+            except Exception as error:
+                raise CheckFailed(code, ref) from error
         if found:
             found.sort(key=in_report_order)
             children_issues.extend(found)
@@ -198,7 +197,7 @@ def _validate(path: str | os.PathLike, *, year: str | None = None,
         queries, yony_notes = _year_on_year(comparison, selection)
         return_level += queries
         notes += yony_notes
-    checked = (tuple(code for _, checks in check_groups for code, _ in checks)
+    checked = (tuple(code for code, _ in child_rules.checks)
                + tuple(code for code, _ in return_checks))
     issues = IssueLog(chain(return_level,
                             heapq.merge(children_issues, late, key=in_report_order)))

@@ -14,6 +14,7 @@ value is absent for the DfE rules.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from typing import Callable, Iterator
@@ -21,7 +22,6 @@ from typing import Callable, Iterator
 from lxml import etree
 
 from . import model, years
-from .model import Source  # (text, line)
 from .values import clean, parse_bool, parse_date, parse_int
 
 TEXT, DATE, BOOL, INT = "text", "date", "bool", "int"
@@ -140,64 +140,88 @@ def _text_of(el) -> str | None:
     return clean(el.text)
 
 
-def _join(path: str, name: str) -> str:
-    return f"{path}/{name}" if path else name
+class _Part:
+    """How one part of the return (a group element) is read into its model class.
 
+    Worked out once per reader: for each value element, the position of its field among the
+    class's fields (so a node is built from a list of arguments, which costs a third of
+    building it from keywords), its converter and the notice of a value that does not convert;
+    the handlers of its sub-groups (which `_GroupReader` adds); and the positions of the tuples
+    they fill, as lists first (adding to a tuple for each of n repeated groups would copy n * n
+    items).
+    """
 
-def _as_tuples(kwargs: dict, keys: tuple[str, ...]) -> dict:
-    """The lists that group handlers filled, as the model's tuples. (Adding to a tuple for each
-    of n repeated groups would copy n * n items.)"""
-    for key in keys:
-        if key in kwargs:
-            kwargs[key] = tuple(kwargs[key])
-    return kwargs
+    def __init__(self, cls: type, values: dict[str, tuple[str, str]] | None = None) -> None:
+        fields = dataclasses.fields(cls)
+        self.cls = cls
+        self.position = [field.name for field in fields].index
+        self.defaults = [None if field.default is dataclasses.MISSING else field.default
+                         for field in fields]
+        self.values = {element: (self.position(attribute), _CONVERT.get(kind),
+                                 _BAD_VALUE_CODE.get(kind))
+                       for element, (attribute, kind) in (values or {}).items()}
+        self.path, self.line, self.source = map(self.position, ("path", "line", "source"))
+        self.groups: dict[str, Callable] = {}  # sub-group name -> handler(sub, path, args)
+        self.lists: tuple[int, ...] = ()
+        self.ignored: frozenset[str] = frozenset()
+
+    def add_group(self, name: str, handler: Callable, *lists: str) -> None:
+        """Read the sub-group `name` with `handler(sub, path, args)`, which fills the tuples
+        named `lists`."""
+        self.groups[name] = handler
+        self.lists += tuple(self.position(key) for key in lists)
 
 
 class _GroupReader:
     """Reads children (and the header) into the model; collects each one's structural notices.
 
-    One reader serves a whole file: its tables of group handlers are built once, not per child.
+    One reader serves a whole file: its parts are worked out once, not per child.
     `elements` are the groups the collection year adds to the return (2026-27's module 5).
     """
 
     def __init__(self, elements: frozenset[str] = frozenset()) -> None:
         self.notices: list[Structural] = []
-        self._child_groups = {
-            "ChildIdentifiers": self._single("identifiers", self.identifiers),
-            "ChildCharacteristics": self._single("characteristics", self.characteristics),
-            "CINdetails": self.episode,
-        }
-        self._characteristics_groups = {"Disabilities": self._disabilities}
-        # a group's own sub-groups, and the keys of the lists their handlers fill
-        sub_groups = {
-            "Assessments": ({"FactorsIdentifiedAtAssessment": self._factors},
-                            ("factors", "factor_items")),
-            "ChildProtectionPlans": ({"Reviews": self._reviews}, ("reviews", "review_groups")),
-        }
-        self._episode_groups = {
-            name: self._group(cls, table, key, *sub_groups.get(name, (None, ())))
-            for name, cls, table, key in EPISODE_GROUPS
-            if name in BASE_EPISODE_GROUPS or name in elements}
+        self._header = _Part(model.Header)
+        self._header.ignored = IGNORED_IN_HEADER
+        for name, table in (("CollectionDetails", HEADER_COLLECTION), ("Source", HEADER_SOURCE)):
+            self._header_part(self._header, name, _Part(model.Header, table))
+
+        episode = _Part(model.Episode, EPISODE)
+        for name, cls, table, key in EPISODE_GROUPS:
+            if name in BASE_EPISODE_GROUPS or name in elements:
+                group = _Part(cls, table)
+                self._repeated(episode, name, key, group)
+                if name == "Assessments":
+                    self._code_list(group, "FactorsIdentifiedAtAssessment", "AssessmentFactors",
+                                    "factors", "factor_items")
+                elif name == "ChildProtectionPlans":
+                    self._reviews(group, "Reviews")
+        characteristics = _Part(model.Characteristics, CHARACTERISTICS)
+        self._code_list(characteristics, "Disabilities", "Disability", "disabilities",
+                        "disability_items")
+        self._child = _Part(model.Child)
+        self._single(self._child, "ChildIdentifiers", "identifiers",
+                     _Part(model.Identifiers, IDENTIFIERS))
+        self._single(self._child, "ChildCharacteristics", "characteristics", characteristics)
+        self._repeated(self._child, "CINdetails", "episodes", episode)
 
     def note(self, code: str, path: str, el, text: str | None = None) -> None:
         self.notices.append(Structural(code, path, _local(el.tag), text, el.sourceline))
 
-    def values(self, el, path: str, table: dict, groups: dict | None = None,
-               ignored: frozenset = frozenset()) -> dict:
-        """The model's keyword arguments for the group `el`, read through `table`.
-
-        `groups` maps a sub-group's name to a handler that reads it into the same arguments.
-        """
-        source: dict[str, Source] = {}
-        kwargs: dict = {"source": source}  # group handlers may add to both
+    def fill(self, part: _Part, el, path: str, args: list) -> bool:
+        """Read the elements of the group `el` into `args`, the arguments of `part.cls` in
+        field order; False when it holds no element (comments do not count)."""
+        values, groups, source = part.values, part.groups, args[part.source]
         counts: dict[str, int] = {}
+        held = False
         for sub in el:  # the innermost loop of the parser: _local and clean are inlined
             name = sub.tag
             if type(name) is not str:
                 continue  # a comment or processing instruction
+            held = True
             if name[0] == "{":
                 name = name.rpartition("}")[2]
-            spec = table.get(name)
+            spec = values.get(name)
             if spec is not None:
                 if name in source:
                     self.note("S03", path, sub, _text_of(sub))
@@ -212,140 +236,155 @@ class _GroupReader:
                     else:  # a comment or PI inside the value
                         text = _text_of(sub)
                 source[name] = (text, sub.sourceline)
-                attribute, kind = spec
-                if kind == TEXT or text is None:
-                    kwargs[attribute] = text
+                position, convert, bad_value = spec
+                if convert is None or text is None:
+                    args[position] = text
                     continue
-                value = _CONVERT[kind](text)
+                value = convert(text)
                 if value is None:
-                    self.note(_BAD_VALUE_CODE[kind], path, sub, text)
-                kwargs[attribute] = value
-            elif groups is not None and name in groups:
-                counts[name] = counts.get(name, 0) + 1
-                groups[name](sub, _join(path, f"{name}[{counts[name]}]"), kwargs)
-            elif name not in ignored:
+                    self.note(bad_value, path, sub, text)
+                args[position] = value
+            elif name in groups:
+                number = counts[name] = counts.get(name, 0) + 1
+                groups[name](sub, f"{path}/{name}[{number}]" if path else f"{name}[{number}]",
+                             args)
+            elif name not in part.ignored:
                 self.note("S01", path, sub, clean(sub.text) if not _has_elements(sub) else None)
-        return kwargs
+        return held
 
-    def code_items(self, el, path: str, item: str) -> tuple[model.CodeItem, ...]:
+    def build(self, part: _Part, el, path: str, empty_too: bool = False):
+        """The node of `part.cls` for the group `el`; None when it holds no element, unless
+        `empty_too` (a group a child has once counts even when empty)."""
+        args = part.defaults.copy()
+        args[part.path], args[part.line], args[part.source] = path, el.sourceline, {}
+        lists = part.lists
+        if lists:
+            for position in lists:
+                args[position] = []
+        if not self.fill(part, el, path, args) and not empty_too:
+            return None
+        if lists:
+            for position in lists:
+                args[position] = tuple(args[position])
+        return part.cls(*args)
+
+    def code_items(self, el, path: str, item: str) -> list[model.CodeItem]:
         """Each non-empty value of a list container such as <Disabilities>, with its line."""
         found: list[model.CodeItem] = []
         for sub in el:
-            if not isinstance(sub.tag, str):
+            tag = sub.tag
+            if type(tag) is not str:
                 continue
-            if _local(sub.tag) != item:
+            if _local(tag) != item:
                 self.note("S01", path, sub)
                 continue
-            if _has_elements(sub):
-                self.note("S06", path, sub)
-                continue
-            text = _text_of(sub)
+            if len(sub):
+                if _has_elements(sub):
+                    self.note("S06", path, sub)
+                    continue
+                text = _text_of(sub)
+            else:
+                text = sub.text
+                if text is not None:
+                    text = text.strip() or None
             if text is not None:
-                found.append(model.CodeItem(text, path, sub.sourceline,
-                                            {item: (text, sub.sourceline)}))
-        return tuple(found)
+                line = sub.sourceline
+                found.append(model.CodeItem(text, path, line, {item: (text, line)}))
+        return found
 
-    # -- one method per group -------------------------------------------------------------
+    # -- sub-groups: each reads the group `element` of `parent` into the parent's `args` ------
 
-    def header(self, el) -> model.Header:
-        kwargs: dict = {}
-        source: dict[str, Source] = {}
+    def _single(self, parent: _Part, element: str, key: str, part: _Part) -> None:
+        """A group a child has once (ChildIdentifiers), even empty; a repeat is S03."""
+        position = parent.position(key)
 
-        def part(table):
-            def read(sub, _path, _kwargs):
-                values = self.values(sub, "Header", table)
-                source.update(values.pop("source"))
-                kwargs.update(values)
-            return read
-
-        self.values(el, "Header", {}, {"CollectionDetails": part(HEADER_COLLECTION),
-                                       "Source": part(HEADER_SOURCE)}, IGNORED_IN_HEADER)
-        return model.Header(reference_date=parse_date(kwargs.get("reference_date_text")),
-                            line=el.sourceline, source=source, **kwargs)
-
-    def child(self, el, index: int) -> model.Child:
-        kwargs = self.values(el, "", {}, self._child_groups)
-        identifiers = kwargs.get("identifiers") or model.Identifiers()
-        ref = model.ChildRef(index, identifiers.la_child_id, el.sourceline)
-        return model.Child(ref=ref, identifiers=identifiers,
-                           characteristics=kwargs.get("characteristics") or model.Characteristics(),
-                           episodes=tuple(kwargs.get("episodes", ())), line=el.sourceline,
-                           source=kwargs["source"])
-
-    def _single(self, key, read):
-        """A handler for a group a child has once (ChildIdentifiers); a repeat is S03."""
-        def handler(sub, path, kwargs):
-            if key in kwargs:
+        def handler(sub, path, args):
+            if args[position] is not None:
                 self.note("S03", "", sub)
             else:
-                kwargs[key] = read(sub, path.rpartition("[")[0])
-        return handler
+                args[position] = self.build(part, sub, path.rpartition("[")[0], empty_too=True)
+        parent.add_group(element, handler)
 
-    def identifiers(self, el, path) -> model.Identifiers:
-        return model.Identifiers(path=path, line=el.sourceline, **self.values(el, path, IDENTIFIERS))
+    def _repeated(self, parent: _Part, element: str, key: str, part: _Part) -> None:
+        """A repeatable group, read into the tuple `key`; an empty one is no group (rules
+        README: an empty <CINdetails/> is no episode)."""
+        position = parent.position(key)
 
-    def characteristics(self, el, path) -> model.Characteristics:
-        kwargs = _as_tuples(self.values(el, path, CHARACTERISTICS, self._characteristics_groups),
-                            ("disabilities", "disability_items"))
-        return model.Characteristics(path=path, line=el.sourceline, **kwargs)
+        def handler(sub, path, args):
+            node = self.build(part, sub, path)
+            if node is not None:
+                args[position].append(node)
+        parent.add_group(element, handler, key)
 
-    def _disabilities(self, sub, path, kwargs) -> None:
-        items = self.code_items(sub, path, "Disability")
-        kwargs.setdefault("disabilities", []).extend(i.code for i in items)
-        kwargs.setdefault("disability_items", []).extend(items)
-        kwargs["source"].setdefault("Disabilities", (None, sub.sourceline))
-        if items:
-            kwargs["source"].setdefault("Disability", items[0].source["Disability"])
+    def _code_list(self, parent: _Part, container: str, item: str, codes: str,
+                   items: str) -> None:
+        """A list container (<Disabilities>) read into the codes and the item nodes; the
+        source points at the first container and the first item."""
+        codes_at, items_at = parent.position(codes), parent.position(items)
 
-    def _group(self, cls, table, key, groups=None, lists=()):
-        """A handler that reads a repeatable group into `kwargs[key]`, skipping empty ones;
-        `lists` are the keys its own `groups` handlers fill."""
-        def handler(sub, path, kwargs):
-            if _has_elements(sub):
-                values = self.values(sub, path, table, groups)
-                if lists:
-                    _as_tuples(values, lists)
-                kwargs.setdefault(key, []).append(cls(path=path, line=sub.sourceline, **values))
-        return handler
+        def handler(sub, path, args):
+            found = self.code_items(sub, path, item)
+            args[codes_at].extend(i.code for i in found)
+            args[items_at].extend(found)
+            source = args[parent.source]
+            source.setdefault(container, (None, sub.sourceline))
+            if found:
+                source.setdefault(item, found[0].source[item])
+        parent.add_group(container, handler, codes, items)
 
-    def episode(self, el, path, kwargs_of_child) -> None:
-        if not _has_elements(el):
-            return  # an empty <CINdetails/> is no episode (rules README)
-        kwargs = _as_tuples(self.values(el, path, EPISODE, self._episode_groups),
-                            tuple(key for _name, _cls, _table, key in EPISODE_GROUPS))
-        episode = model.Episode(path=path, line=el.sourceline, **kwargs)
-        kwargs_of_child.setdefault("episodes", []).append(episode)
+    def _reviews(self, parent: _Part, element: str) -> None:
+        """A plan's <Reviews>: an empty one is no group (rules README); one holding only
+        unknown elements is present, and 8842Q reports its missing date."""
+        reviews_at, groups_at = parent.position("reviews"), parent.position("review_groups")
 
-    def _factors(self, sub, path, kwargs) -> None:
-        items = self.code_items(sub, path, "AssessmentFactors")
-        kwargs.setdefault("factors", []).extend(i.code for i in items)
-        kwargs.setdefault("factor_items", []).extend(items)
-        kwargs["source"].setdefault("FactorsIdentifiedAtAssessment", (None, sub.sourceline))
-        if items:
-            kwargs["source"].setdefault("AssessmentFactors", items[0].source["AssessmentFactors"])
+        def handler(sub, path, args):
+            if not _has_elements(sub):
+                return
+            reviews = []
+            for review in sub:
+                if not isinstance(review.tag, str):
+                    continue
+                if _local(review.tag) != "CPPreviewDate":
+                    self.note("S01", path, review)
+                    continue
+                text = _text_of(review)
+                value = parse_date(text)
+                if value is None and text is not None:
+                    self.note("S02", path, review, text)
+                review_path = f"{path}/CPPreviewDate[{len(reviews) + 1}]"
+                reviews.append(model.Review(date=value, path=review_path, line=review.sourceline,
+                                            source={"CPPreviewDate": (text, review.sourceline)}))
+            group = model.ReviewsGroup(reviews=tuple(reviews), path=path, line=sub.sourceline)
+            args[reviews_at].extend(group.reviews)
+            args[groups_at].append(group)
+        parent.add_group(element, handler, "reviews", "review_groups")
 
-    def _reviews(self, sub, path, kwargs) -> None:
-        # An empty <Reviews/> is no group (rules README); one holding only unknown elements is
-        # present, and 8842Q reports its missing date.
-        if not _has_elements(sub):
-            return
-        reviews = []
-        for review in sub:
-            if not isinstance(review.tag, str):
-                continue
-            if _local(review.tag) != "CPPreviewDate":
-                self.note("S01", path, review)
-                continue
-            text = _text_of(review)
-            value = parse_date(text)
-            if value is None and text is not None:
-                self.note("S02", path, review, text)
-            review_path = f"{path}/CPPreviewDate[{len(reviews) + 1}]"
-            reviews.append(model.Review(date=value, path=review_path, line=review.sourceline,
-                                        source={"CPPreviewDate": (text, review.sourceline)}))
-        group = model.ReviewsGroup(reviews=tuple(reviews), path=path, line=sub.sourceline)
-        kwargs.setdefault("reviews", []).extend(group.reviews)
-        kwargs.setdefault("review_groups", []).append(group)
+    def _header_part(self, header: _Part, element: str, part: _Part) -> None:
+        """<CollectionDetails> or <Source>, read on its own into the header: a repeated one's
+        values replace the earlier one's."""
+        def handler(sub, _path, args):
+            own = part.defaults.copy()
+            own[part.source] = {}
+            self.fill(part, sub, "Header", own)
+            for name in own[part.source]:
+                position = part.values[name][0]
+                args[position] = own[position]
+            args[part.source].update(own[part.source])
+        header.add_group(element, handler)
+
+    # -- the two parts read from the stream ---------------------------------------------------
+
+    def header(self, el) -> model.Header:
+        header = self.build(self._header, el, "Header", empty_too=True)
+        header.reference_date = parse_date(header.reference_date_text)
+        return header
+
+    def child(self, el, index: int) -> model.Child:
+        child = self.build(self._child, el, "", empty_too=True)
+        child.identifiers = child.identifiers or model.Identifiers()
+        child.characteristics = child.characteristics or model.Characteristics()
+        child.ref = model.ChildRef(index, child.identifiers.la_child_id, el.sourceline)
+        return child
 
 
 def _refuse_hostile_prolog(path: str) -> str:

@@ -19,6 +19,7 @@ from ..model import Child
 from . import (assessments, characteristics, cin_plans, episodes, header, identifiers,
                pre_proceedings, protection_plans, return_level, section47)
 from .base import ChildCheck, ReturnCheck
+from .facts import facts_of, needs_of
 
 MODULES = (header, identifiers, characteristics, return_level, episodes, assessments, cin_plans,
            section47, protection_plans, pre_proceedings)
@@ -38,19 +39,28 @@ CHILD_CHECKS: dict[str, ChildCheck] = _merge("CHILD_CHECKS")
 RETURN_CHECKS: dict[str, type[ReturnCheck]] = _merge("RETURN_CHECKS")
 
 
-def child_check_groups(wanted) -> list[tuple[Callable[[Child], bool] | None, list]]:
-    """The wanted child checks by module, each with its module's `applies_to` guard.
+class ChildRules:
+    """The wanted child checks, and which of them can fire on a given child.
 
-    A module whose rules can only fire on a part some children lack (a CIN plan, a section 47
-    enquiry, a child protection plan) says so with `applies_to(child)`; the engine then skips
-    its checks for children without that part. Modules without a guard run for every child.
+    A rule declares with `facts.needs` what a child must hold for it to fire (a CIN plan, a
+    date of death...); `for_child` leaves out the rules whose needs the child does not meet.
+    The choice depends only on the child's facts, so it is made once for each combination of
+    facts that occurs, not for each child.
     """
-    groups = []
-    for module in MODULES:
-        checks = [(code, check) for code, check in module.CHILD_CHECKS.items() if wanted(code)]
-        if checks:
-            groups.append((getattr(module, "applies_to", None), checks))
-    return groups
+
+    def __init__(self, wanted: Callable[[str], bool]) -> None:
+        self.checks: list[tuple[str, ChildCheck]] = [
+            (code, check) for module in MODULES for code, check in module.CHILD_CHECKS.items()
+            if wanted(code)]
+        self._by_facts: dict[int, list[tuple[str, ChildCheck]]] = {}
+
+    def for_child(self, child: Child) -> list[tuple[str, ChildCheck]]:
+        held = facts_of(child)
+        checks = self._by_facts.get(held)
+        if checks is None:
+            checks = self._by_facts[held] = [(code, check) for code, check in self.checks
+                                             if needs_of(check) & held == needs_of(check)]
+        return checks
 
 
 def where_checked(code: str) -> str | None:

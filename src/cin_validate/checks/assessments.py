@@ -14,6 +14,7 @@ from typing import Iterable
 
 from ..model import Child, starting_within_others
 from .base import OTHERS_SHOWN, Context, Finding, Place, and_more, at, at_each, found
+from .facts import ASSESSMENT, CLOSURE, OPEN_ASSESSMENT, needs
 
 # 18A and 19A left the codeset in 2024-25 but 8897Q accepts them: 8945Q and 8950Q query them.
 LEGACY_FACTORS = frozenset({"18A", "19A"})
@@ -25,6 +26,7 @@ def _factors_at(items: Iterable) -> tuple[Place, ...]:
     return at_each(items, "AssessmentFactors")
 
 
+@needs(ASSESSMENT)
 def assessment_starts_after_authorisation(child: Child, ctx: Context) -> Iterable[Finding]:
     """8608: a start date strictly later than the authorisation date; the same day passes.
 
@@ -37,6 +39,7 @@ def assessment_starts_after_authorisation(child: Child, ctx: Context) -> Iterabl
                 yield found(a, "AssessmentActualStartDate", "AssessmentAuthorisationDate")
 
 
+@needs(OPEN_ASSESSMENT)
 def factors_on_open_assessment(child: Child, ctx: Context) -> Iterable[Finding]:
     """8614: an open assessment must not carry factors (any non-empty value, valid or not).
 
@@ -54,6 +57,7 @@ def open_assessment_cutoff(ctx: Context) -> date:
     return ctx.period.working_days_before_end(OPEN_ASSESSMENT_WORKING_DAYS)
 
 
+@needs(OPEN_ASSESSMENT)
 def open_assessment_too_long(child: Child, ctx: Context) -> Iterable[Finding]:
     """8670Q: an open assessment started before the 45th working day before ReferenceDate.
 
@@ -69,6 +73,7 @@ def open_assessment_too_long(child: Child, ctx: Context) -> Iterable[Finding]:
                 yield found(a, "AssessmentActualStartDate", "AssessmentAuthorisationDate")
 
 
+@needs(ASSESSMENT)
 def authorisation_outside_census_year(child: Child, ctx: Context) -> Iterable[Finding]:
     """8696: a valid authorisation date must fall within the census year, both ends included.
 
@@ -81,6 +86,7 @@ def authorisation_outside_census_year(child: Child, ctx: Context) -> Iterable[Fi
                 yield found(a, "AssessmentAuthorisationDate")
 
 
+@needs(OPEN_ASSESSMENT)
 def open_assessment_start_outside_census_year(child: Child, ctx: Context) -> Iterable[Finding]:
     """8736: an open assessment needs a valid start date within the census year.
 
@@ -93,6 +99,7 @@ def open_assessment_start_outside_census_year(child: Child, ctx: Context) -> Ite
                 yield found(a, "AssessmentActualStartDate", "AssessmentAuthorisationDate")
 
 
+@needs(ASSESSMENT)
 def assessment_starts_during_another(child: Child, ctx: Context) -> Iterable[Finding]:
     """8863Q: an assessment starts on or between the start and end of another of its episode.
 
@@ -109,6 +116,7 @@ def assessment_starts_during_another(child: Child, ctx: Context) -> Iterable[Fin
                           detail=and_more(total - len(ys), "assessments it starts inside"))
 
 
+@needs(CLOSURE, OPEN_ASSESSMENT)
 def closed_episode_with_open_assessment(child: Child, ctx: Context) -> Iterable[Finding]:
     """8867: a closed episode must not hold an open assessment; one issue per episode.
 
@@ -124,6 +132,7 @@ def closed_episode_with_open_assessment(child: Child, ctx: Context) -> Iterable[
                           + at_each(unfinished, "AssessmentAuthorisationDate"))
 
 
+@needs(ASSESSMENT)
 def factor_21_with_other_factors(child: Child, ctx: Context) -> Iterable[Finding]:
     """8869: factor 21 ("no factors identified") must be the only factor of its assessment.
 
@@ -139,6 +148,7 @@ def factor_21_with_other_factors(child: Child, ctx: Context) -> Iterable[Finding
                 yield Finding(_factors_at(a.factor_items))
 
 
+@needs(ASSESSMENT)
 def single_no_factors_assessment_without_rc8_rc9(child: Child, ctx: Context) -> Iterable[Finding]:
     """8873Q: an episode whose only assessment has factor 21 should close with RC8 or RC9.
 
@@ -156,6 +166,7 @@ def single_no_factors_assessment_without_rc8_rc9(child: Child, ctx: Context) -> 
             yield Finding(_factors_at(no_factors) + at(episode, "ReasonForClosure"))
 
 
+@needs(OPEN_ASSESSMENT)
 def several_open_assessments_in_episode(child: Child, ctx: Context) -> Iterable[Finding]:
     """8896: at most one open assessment per episode; points at the open ones only.
 
@@ -174,6 +185,7 @@ def _all_accepted(factors: tuple[str, ...], ctx: Context) -> bool:
     return all(code in valid or code in LEGACY_FACTORS for code in factors)
 
 
+@needs(ASSESSMENT)
 def completed_assessment_missing_valid_factors(child: Child, ctx: Context) -> Iterable[Finding]:
     """8897Q: an assessment authorised on or after the census start needs factors, all valid.
 
@@ -193,6 +205,7 @@ def completed_assessment_missing_valid_factors(child: Child, ctx: Context) -> It
                 yield Finding(at(a, "AssessmentAuthorisationDate") + _factors_at(a.factor_items))
 
 
+@needs(ASSESSMENT)
 def duplicate_factor(child: Child, ctx: Context) -> Iterable[Finding]:
     """8898: no factor code twice in one assessment; one issue however many repeat.
 
@@ -217,6 +230,7 @@ def _legacy_factor(child: Child, code: str) -> Iterable[Finding]:
                 yield Finding(_factors_at(i for i in a.factor_items if i.code in spellings))
 
 
+@needs(ASSESSMENT)
 def legacy_factor_18a(child: Child, ctx: Context) -> Iterable[Finding]:
     """8945Q: factor 18A was replaced by 18B and 18C in 2024-25.
 
@@ -226,6 +240,7 @@ def legacy_factor_18a(child: Child, ctx: Context) -> Iterable[Finding]:
     return _legacy_factor(child, "18A")
 
 
+@needs(ASSESSMENT)
 def legacy_factor_19a(child: Child, ctx: Context) -> Iterable[Finding]:
     """8950Q: factor 19A was replaced by 19B and 19C in 2024-25.
 

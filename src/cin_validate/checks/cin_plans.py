@@ -13,6 +13,7 @@ from typing import Iterable, Iterator
 from ..model import (Child, CINPlan, ProtectionPlan, interval, starting_within_others,
                      until_before, within_others)
 from .base import OTHERS_SHOWN, Context, Finding, and_more, at, at_each, found, one_per_pair
+from .facts import CIN_PLAN, DEATH, NOT_FURTHER_ACTION, PROTECTION_PLAN, needs
 
 Plan = CINPlan | ProtectionPlan
 
@@ -49,6 +50,7 @@ def _plans_after_death(child: Child, date_of, field: str) -> Iterable[Finding]:
         yield Finding(at(child.identifiers, "PersonDeathDate") + at_each(late, field))
 
 
+@needs(CIN_PLAN, NOT_FURTHER_ACTION)
 def cin_plan_on_nfa_referral(child: Child, ctx: Context) -> Iterable[Finding]:
     """4000: a referral with no further action (ReferralNFA true or 1) has no CIN plan.
 
@@ -61,6 +63,7 @@ def cin_plan_on_nfa_referral(child: Child, ctx: Context) -> Iterable[Finding]:
                           + at_each(episode.cin_plans, "CINPlanStartDate"))
 
 
+@needs(CIN_PLAN, PROTECTION_PLAN)
 def open_cin_plan_with_open_protection_plan(child: Child, ctx: Context) -> Iterable[Finding]:
     """4001: an episode must not hold both an open CPP and an open CIN plan (any start dates).
 
@@ -77,6 +80,7 @@ def open_cin_plan_with_open_protection_plan(child: Child, ctx: Context) -> Itera
                           + at_each(open_plans, "CINPlanEndDate"))
 
 
+@needs(CIN_PLAN, PROTECTION_PLAN)
 def review_during_cin_plan(child: Child, ctx: Context) -> Iterable[Finding]:
     """4003: a CPP review falls on or after a closed CIN plan's start and before its end.
 
@@ -102,6 +106,7 @@ def review_during_cin_plan(child: Child, ctx: Context) -> Iterable[Finding]:
                           detail=and_more(total - len(hits), "CIN plans it falls inside"))
 
 
+@needs(CIN_PLAN)
 def several_open_cin_plans_in_episode(child: Child, ctx: Context) -> Iterable[Finding]:
     """4004: at most one open CIN plan per episode; points at the open ones only.
 
@@ -114,6 +119,7 @@ def several_open_cin_plans_in_episode(child: Child, ctx: Context) -> Iterable[Fi
             yield Finding(at_each(open_plans, "CINPlanEndDate"))
 
 
+@needs(CIN_PLAN, DEATH)
 def cin_plan_starts_after_death(child: Child, ctx: Context) -> Iterable[Finding]:
     """4008: no CIN plan starts after the child's date of death; one issue per child.
 
@@ -124,6 +130,7 @@ def cin_plan_starts_after_death(child: Child, ctx: Context) -> Iterable[Finding]
     return _plans_after_death(child, lambda plan: plan.start_date, "CINPlanStartDate")
 
 
+@needs(CIN_PLAN, DEATH)
 def cin_plan_ends_after_death(child: Child, ctx: Context) -> Iterable[Finding]:
     """4009Q: no CIN plan ends after the child's date of death; open plans are silent (O7).
 
@@ -134,6 +141,7 @@ def cin_plan_ends_after_death(child: Child, ctx: Context) -> Iterable[Finding]:
     return _plans_after_death(child, lambda plan: plan.end_date, "CINPlanEndDate")
 
 
+@needs(CIN_PLAN)
 def cin_plan_start_missing_or_after_census(child: Child, ctx: Context) -> Iterable[Finding]:
     """4010: a CIN plan needs a valid start date on or before ReferenceDate (no lower bound).
 
@@ -146,6 +154,7 @@ def cin_plan_start_missing_or_after_census(child: Child, ctx: Context) -> Iterab
                 yield found(plan, "CINPlanStartDate")
 
 
+@needs(CIN_PLAN)
 def cin_plan_ends_before_start(child: Child, ctx: Context) -> Iterable[Finding]:
     """4011: a CIN plan's end date is not before its start date.
 
@@ -158,6 +167,7 @@ def cin_plan_ends_before_start(child: Child, ctx: Context) -> Iterable[Finding]:
                 yield found(plan, "CINPlanEndDate", "CINPlanStartDate")
 
 
+@needs(CIN_PLAN)
 def cin_plan_starts_and_ends_same_day(child: Child, ctx: Context) -> Iterable[Finding]:
     """4012Q: a CIN plan should not start and end on the same day.
 
@@ -170,6 +180,7 @@ def cin_plan_starts_and_ends_same_day(child: Child, ctx: Context) -> Iterable[Fi
                 yield found(plan, "CINPlanStartDate", "CINPlanEndDate")
 
 
+@needs(CIN_PLAN)
 def cin_plan_end_outside_census_year(child: Child, ctx: Context) -> Iterable[Finding]:
     """4013: a valid CIN plan end date falls within the census year, both ends included.
 
@@ -182,6 +193,7 @@ def cin_plan_end_outside_census_year(child: Child, ctx: Context) -> Iterable[Fin
                 yield found(plan, "CINPlanEndDate")
 
 
+@needs(CIN_PLAN)
 def overlapping_cin_plans(child: Child, ctx: Context) -> Iterable[Finding]:
     """4014: no CIN plan of a child starts on or between another's start and end (any episode).
 
@@ -198,6 +210,7 @@ def overlapping_cin_plans(child: Child, ctx: Context) -> Iterable[Finding]:
                                 and_more(total - len(ys), "CIN plans it starts inside"))
 
 
+@needs(CIN_PLAN)
 def cin_plan_before_referral(child: Child, ctx: Context) -> Iterable[Finding]:
     """4015: a CIN plan does not start before its own episode's referral date.
 
@@ -213,6 +226,7 @@ def cin_plan_before_referral(child: Child, ctx: Context) -> Iterable[Finding]:
                 yield Finding(at(plan, "CINPlanStartDate") + at(episode, "CINreferralDate"))
 
 
+@needs(CIN_PLAN, PROTECTION_PLAN)
 def cin_plan_starts_during_protection_plan(child: Child, ctx: Context) -> Iterable[Finding]:
     """4016: no CIN plan starts while a CPP of the child runs (its end day excluded).
 
@@ -230,6 +244,7 @@ def cin_plan_starts_during_protection_plan(child: Child, ctx: Context) -> Iterab
                       detail=and_more(total - len(hits), "child protection plans it starts during"))
 
 
+@needs(CIN_PLAN, PROTECTION_PLAN)
 def protection_plan_starts_during_cin_plan(child: Child, ctx: Context) -> Iterable[Finding]:
     """4017: no CPP starts while a CIN plan of the child runs (its end day excluded).
 
@@ -246,15 +261,6 @@ def protection_plan_starts_during_cin_plan(child: Child, ctx: Context) -> Iterab
         yield Finding(at(cpp, "CPPstartDate")
                       + at_each(hits, "CINPlanStartDate", "CINPlanEndDate"),
                       detail=and_more(total - len(hits), "CIN plans it starts during"))
-
-
-
-def applies_to(child: Child) -> bool:
-    """Every child rule here is about a CIN plan (4000 to 4017): each one is checked
-    for per CIN plan or needs one to fire, so a child without any is skipped (most children).
-    `tests/test_registry.py` checks the claim on many children.
-    """
-    return any(episode.cin_plans for episode in child.episodes)
 
 
 CHILD_CHECKS = {

@@ -14,6 +14,7 @@ from ..dates import working_days_before
 from ..model import Child, Episode, until_before, within_others
 from .base import (OTHERS_SHOWN, Context, Finding, Place, and_more, at, at_each, first_few,
                    found, one_per_pair)
+from .facts import ASSESSMENT, CLOSURE, DEATH, NOT_FURTHER_ACTION, PROTECTION_PLAN, SECTION47, SEVERAL_EPISODES, needs
 
 
 SOURCE_REQUIRED_FROM = date(2013, 4, 1)  # 8866: referrals from this day on need a source
@@ -160,6 +161,7 @@ def referral_source_invalid(child: Child, ctx: Context) -> Iterator[Finding]:
             yield found(episode, "CINreferralDate", "ReferralSource")
 
 
+@needs(DEATH)
 def referral_after_death(child: Child, ctx: Context) -> Iterator[Finding]:
     """8555Q: a child cannot be referred after its date of death; the same day passes.
 
@@ -176,6 +178,7 @@ def referral_after_death(child: Child, ctx: Context) -> Iterator[Finding]:
                           + at(episode, "CINreferralDate"))
 
 
+@needs(ASSESSMENT)
 def assessment_before_referral(child: Child, ctx: Context) -> Iterable[Finding]:
     """1103: an assessment cannot start before its own episode's referral date.
 
@@ -185,6 +188,7 @@ def assessment_before_referral(child: Child, ctx: Context) -> Iterable[Finding]:
     return _dated_before_referral(child, ASSESSMENT_START)
 
 
+@needs(SECTION47)
 def conference_before_referral(child: Child, ctx: Context) -> Iterable[Finding]:
     """1104: an S47 initial conference cannot be before the referral (CIN-level date not checked).
 
@@ -194,6 +198,7 @@ def conference_before_referral(child: Child, ctx: Context) -> Iterable[Finding]:
     return _dated_before_referral(child, S47_CONFERENCE)
 
 
+@needs(PROTECTION_PLAN)
 def protection_plan_before_referral(child: Child, ctx: Context) -> Iterable[Finding]:
     """1105: a child protection plan cannot start before its own episode's referral date.
 
@@ -203,6 +208,7 @@ def protection_plan_before_referral(child: Child, ctx: Context) -> Iterable[Find
     return _dated_before_referral(child, PLAN_START)
 
 
+@needs(SECTION47)
 def section47_before_referral(child: Child, ctx: Context) -> Iterable[Finding]:
     """2889: a Section 47 enquiry cannot start before its own episode's referral date.
 
@@ -225,6 +231,7 @@ def primary_need_invalid(child: Child, ctx: Context) -> Iterator[Finding]:
 
 # -- no further action ------------------------------------------------------------------
 
+@needs(NOT_FURTHER_ACTION)
 def nfa_flag_missing_or_invalid(child: Child, ctx: Context) -> Iterator[Finding]:
     """8568: ReferralNFA must be true, false, 1 or 0 (any case, trimmed).
 
@@ -236,6 +243,7 @@ def nfa_flag_missing_or_invalid(child: Child, ctx: Context) -> Iterator[Finding]
             yield found(episode, "ReferralNFA")
 
 
+@needs(NOT_FURTHER_ACTION)
 def nfa_referral_before_census(child: Child, ctx: Context) -> Iterator[Finding]:
     """8569Q: a referral before 1 working day before the census start must have ReferralNFA false.
 
@@ -262,6 +270,7 @@ def primary_need_missing(child: Child, ctx: Context) -> Iterator[Finding]:
             yield found(episode, "ReferralNFA", "PrimaryNeedCode")
 
 
+@needs(NOT_FURTHER_ACTION)
 def nfa_with_activity(child: Child, ctx: Context) -> Iterator[Finding]:
     """8831: an NFA episode cannot hold assessment or S47 dates or a conference date (S6).
 
@@ -275,6 +284,7 @@ def nfa_with_activity(child: Child, ctx: Context) -> Iterator[Finding]:
                 yield Finding(at(episode, "ReferralNFA") + places)
 
 
+@needs(NOT_FURTHER_ACTION, PROTECTION_PLAN)
 def nfa_with_protection_plan(child: Child, ctx: Context) -> Iterator[Finding]:
     """8832: an NFA episode cannot hold a child protection plan, whatever its dates.
 
@@ -290,6 +300,7 @@ def nfa_with_protection_plan(child: Child, ctx: Context) -> Iterator[Finding]:
 
 # -- closure ----------------------------------------------------------------------------
 
+@needs(CLOSURE)
 def closure_outside_census_year(child: Child, ctx: Context) -> Iterator[Finding]:
     """8620: a closure date must fall within the census year, both ends included.
 
@@ -301,6 +312,7 @@ def closure_outside_census_year(child: Child, ctx: Context) -> Iterator[Finding]
             yield found(episode, "CINclosureDate")
 
 
+@needs(CLOSURE)
 def closure_before_referral(child: Child, ctx: Context) -> Iterator[Finding]:
     """8630: an episode cannot close before its referral; closing the same day is allowed.
 
@@ -313,6 +325,7 @@ def closure_before_referral(child: Child, ctx: Context) -> Iterator[Finding]:
             yield found(episode, "CINreferralDate", "CINclosureDate")
 
 
+@needs(CLOSURE)
 def closure_reason_invalid(child: Child, ctx: Context) -> Iterator[Finding]:
     """8640: a reason for closure, when given, must be RC1 to RC9 (case-sensitive).
 
@@ -326,6 +339,7 @@ def closure_reason_invalid(child: Child, ctx: Context) -> Iterator[Finding]:
             yield found(episode, "ReasonForClosure")
 
 
+@needs(CLOSURE)
 def closure_without_reason(child: Child, ctx: Context) -> Iterator[Finding]:
     """8805: a valid closure date needs a reason for closure (any value; 8640 checks the code).
 
@@ -337,6 +351,7 @@ def closure_without_reason(child: Child, ctx: Context) -> Iterator[Finding]:
             yield found(episode, "CINclosureDate", "ReasonForClosure")
 
 
+@needs(CLOSURE)
 def reason_without_closure(child: Child, ctx: Context) -> Iterator[Finding]:
     """8810: a reason for closure needs a valid closure date (an invalid date counts as absent).
 
@@ -348,6 +363,7 @@ def reason_without_closure(child: Child, ctx: Context) -> Iterator[Finding]:
             yield found(episode, "ReasonForClosure", "CINclosureDate")
 
 
+@needs(CLOSURE)
 def died_without_death_date(child: Child, ctx: Context) -> Iterator[Finding]:
     """8585Q: an episode closed as RC2 (died) needs the child's valid date of death.
 
@@ -363,6 +379,7 @@ def died_without_death_date(child: Child, ctx: Context) -> Iterator[Finding]:
                           + at(child.identifiers, "PersonDeathDate"))
 
 
+@needs(CLOSURE)
 def activity_after_closure(child: Child, ctx: Context) -> Iterator[Finding]:
     """8565: no activity date of a closed episode (S6 list) may be later than its closure date.
 
@@ -378,6 +395,7 @@ def activity_after_closure(child: Child, ctx: Context) -> Iterator[Finding]:
                 yield Finding(at(episode, "CINclosureDate") + places)
 
 
+@needs(CLOSURE)
 def activity_after_assessment_closure(child: Child, ctx: Context) -> Iterator[Finding]:
     """2990: an RC8 or RC9 episode holds no S47, plan or CIN plan, nor a CIN-level conference.
 
@@ -391,6 +409,7 @@ def activity_after_assessment_closure(child: Child, ctx: Context) -> Iterator[Fi
                 yield Finding(at(episode, "ReasonForClosure") + places)
 
 
+@needs(CLOSURE)
 def assessment_closure_without_assessment(child: Child, ctx: Context) -> Iterator[Finding]:
     """8825Q: an RC8 or RC9 episode must hold an assessment (any present group counts).
 
@@ -403,6 +422,7 @@ def assessment_closure_without_assessment(child: Child, ctx: Context) -> Iterato
             yield found(episode, "ReasonForClosure")
 
 
+@needs(SECTION47)
 def section47_without_assessment(child: Child, ctx: Context) -> Iterator[Finding]:
     """2991Q: an episode with a Section 47 enquiry must hold an assessment; one issue per episode.
 
@@ -427,6 +447,7 @@ def no_episode(child: Child, ctx: Context) -> Iterator[Finding]:
         yield found(child.identifiers, "LAchildID")
 
 
+@needs(SEVERAL_EPISODES)
 def several_open_further_action(child: Child, ctx: Context) -> Iterator[Finding]:
     """8815: at most one open further-action episode per child; one issue naming all of them.
 
@@ -440,6 +461,7 @@ def several_open_further_action(child: Child, ctx: Context) -> Iterator[Finding]
         yield Finding(at_each(counted, "CINclosureDate", "ReferralNFA"))
 
 
+@needs(SEVERAL_EPISODES)
 def open_episode_not_latest(child: Child, ctx: Context) -> Iterator[Finding]:
     """8816: an open further-action episode must have the child's latest referral date (ties pass).
 
@@ -477,6 +499,7 @@ def _span(episode: Episode, reference_date: date) -> tuple[date, date] | None:
     return None
 
 
+@needs(SEVERAL_EPISODES)
 def overlapping_episodes(child: Child, ctx: Context) -> Iterator[Finding]:
     """8820: no referral may fall inside another episode of the child; one issue per ordered pair.
 

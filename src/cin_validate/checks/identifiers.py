@@ -14,6 +14,7 @@ from typing import Iterable
 from ..dates import add_days, add_months, add_years, birthday
 from ..model import Child
 from .base import Context, Finding, at, at_each, found
+from .facts import DEATH, EXPECTED_BIRTH, UPN, needs
 
 # UN1 says "not of school age", so it is no reason for a school-age child (8770Q).
 NOT_OF_SCHOOL_AGE = "UN1"
@@ -85,6 +86,7 @@ def school_age_cutoff(reference_date: date) -> date:
 
 # -- UPN -----------------------------------------------------------------------------------
 
+@needs(UPN)
 def wrong_upn_check_letter(child: Child, ctx: Context) -> Iterable[Finding]:
     """1510: a checkable UPN must start with the check letter computed from characters 2-13.
 
@@ -99,6 +101,7 @@ def wrong_upn_check_letter(child: Child, ctx: Context) -> Iterable[Finding]:
         yield found(child.identifiers, "UPN", detail=f"the check letter should be {letter}")
 
 
+@needs(UPN)
 def upn_la_code_unknown(child: Child, ctx: Context) -> Iterable[Finding]:
     """1530: characters 2-4 of a UPN must be a recognised (possibly former or pseudo) LA code.
 
@@ -110,6 +113,7 @@ def upn_la_code_unknown(child: Child, ctx: Context) -> Iterable[Finding]:
         yield found(child.identifiers, "UPN")
 
 
+@needs(UPN)
 def upn_serial_not_numeric(child: Child, ctx: Context) -> Iterable[Finding]:
     """1540: characters 5-12 of a UPN must all exist and be digits 0-9.
 
@@ -123,6 +127,7 @@ def upn_serial_not_numeric(child: Child, ctx: Context) -> Iterable[Finding]:
         yield found(child.identifiers, "UPN")
 
 
+@needs(UPN)
 def upn_last_character_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
     """1550: a UPN must have 13 characters, the 13th a digit or a capital other than I, O, S.
 
@@ -227,6 +232,7 @@ def sex_missing_or_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
         yield found(child.identifiers, "Sex")
 
 
+@needs(EXPECTED_BIRTH)
 def unborn_child_sex_not_u(child: Child, ctx: Context) -> Iterable[Finding]:
     """8750: an unborn child (expected date of birth, no date of birth) has Sex U.
 
@@ -262,6 +268,7 @@ def birth_and_expected_birth_both_or_neither(child: Child, ctx: Context) -> Iter
         yield found(ids, "PersonBirthDate", "ExpectedPersonBirthDate")
 
 
+@needs(EXPECTED_BIRTH)
 def expected_birth_outside_range(child: Child, ctx: Context) -> Iterable[Finding]:
     """8530Q: an expected date of birth lies in March to December of the census year end.
 
@@ -276,6 +283,7 @@ def expected_birth_outside_range(child: Child, ctx: Context) -> Iterable[Finding
         yield found(child.identifiers, "ExpectedPersonBirthDate")
 
 
+@needs(DEATH)
 def death_before_birth(child: Child, ctx: Context) -> Iterable[Finding]:
     """8535Q: a date of death is on or after a (valid) date of birth.
 
@@ -290,6 +298,7 @@ def death_before_birth(child: Child, ctx: Context) -> Iterable[Finding]:
         yield found(ids, "PersonDeathDate", "PersonBirthDate")
 
 
+@needs(DEATH)
 def death_outside_census_year(child: Child, ctx: Context) -> Iterable[Finding]:
     """8545Q: a date of death falls within the census year.
 

@@ -15,13 +15,9 @@ from typing import Iterable
 
 from ..model import Child, PreProceedings
 from .base import Context, Finding, Place, found
+from .facts import PRE_PROCEEDINGS, needs
 
 OUTCOMES = "pre-proceedings-outcome"  # code set CS131: A, B, C
-
-
-def applies_to(child: Child) -> bool:
-    """Every per-group rule needs a pre-proceedings group; most children have none."""
-    return any(episode.pre_proceedings for episode in child.episodes)
 
 
 def _groups(child: Child) -> Iterable[PreProceedings]:
@@ -40,6 +36,7 @@ def _outside_or_before(day: date | None, earliest: date | None, ctx: Context) ->
     return day not in ctx.period or (earliest is not None and day < earliest)
 
 
+@needs(PRE_PROCEEDINGS)
 def start_date_missing(child: Child, ctx: Context) -> Iterable[Finding]:
     """9000Q: each group needs a valid PPStartDate (absent, empty and invalid all fire).
 
@@ -51,6 +48,7 @@ def start_date_missing(child: Child, ctx: Context) -> Iterable[Finding]:
             yield found(group, "PPStartDate")
 
 
+@needs(PRE_PROCEEDINGS)
 def start_date_outside_year(child: Child, ctx: Context) -> Iterable[Finding]:
     """9005: a present PPStartDate falls within the census year; both ends pass.
 
@@ -62,6 +60,7 @@ def start_date_outside_year(child: Child, ctx: Context) -> Iterable[Finding]:
             yield found(group, "PPStartDate")
 
 
+@needs(PRE_PROCEEDINGS)
 def letter_before_proceedings_date_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
     """9006: a present LBPSentDate is within the year and on or after a present PPStartDate.
 
@@ -73,6 +72,7 @@ def letter_before_proceedings_date_invalid(child: Child, ctx: Context) -> Iterab
             yield found(group, "LBPSentDate", "PPStartDate")
 
 
+@needs(PRE_PROCEEDINGS)
 def letter_sent_without_fgdm_offer(child: Child, ctx: Context) -> Iterable[Finding]:
     """9007: a present LBPSentDate needs FGDMMeetingOffer given (true or false).
 
@@ -84,6 +84,7 @@ def letter_sent_without_fgdm_offer(child: Child, ctx: Context) -> Iterable[Findi
             yield found(group, "FGDMMeetingOffer", "LBPSentDate")
 
 
+@needs(PRE_PROCEEDINGS)
 def initial_meeting_outside_year(child: Child, ctx: Context) -> Iterable[Finding]:
     """9008: a present InitialPPMeetingDate falls within the census year; both ends pass.
 
@@ -96,6 +97,7 @@ def initial_meeting_outside_year(child: Child, ctx: Context) -> Iterable[Finding
             yield found(group, "InitialPPMeetingDate")
 
 
+@needs(PRE_PROCEEDINGS)
 def step_decision_date_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
     """9009: a present StepDecisionDate is within the year and on or after a present PPStartDate.
 
@@ -107,6 +109,7 @@ def step_decision_date_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
             yield found(group, "StepDecisionDate", "PPStartDate")
 
 
+@needs(PRE_PROCEEDINGS)
 def fgdm_offered_without_facilitated(child: Child, ctx: Context) -> Iterable[Finding]:
     """9010Q: FGDMMeetingOffer true (true or 1) needs FGDMMeetingFac given.
 
@@ -118,6 +121,7 @@ def fgdm_offered_without_facilitated(child: Child, ctx: Context) -> Iterable[Fin
             yield found(group, "FGDMMeetingFac", "FGDMMeetingOffer")
 
 
+@needs(PRE_PROCEEDINGS)
 def outcome_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
     """9011: a non-empty PPOutcome is A, B or C (code set CS131, exact case, trimmed).
 
@@ -130,6 +134,7 @@ def outcome_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
             yield found(group, "PPOutcome")
 
 
+@needs(PRE_PROCEEDINGS)
 def court_application_date_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
     """9012: a present CourtAppDate is within the year and on or after a present
     StepDecisionDate (the decision to step up to care proceedings).
@@ -142,6 +147,7 @@ def court_application_date_invalid(child: Child, ctx: Context) -> Iterable[Findi
             yield found(group, "CourtAppDate", "StepDecisionDate")
 
 
+@needs(PRE_PROCEEDINGS)
 def care_proceedings_letter_date_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
     """9013: a present LetterInitCPDate is within the year and on or after a present CourtAppDate.
 
@@ -155,6 +161,7 @@ def care_proceedings_letter_date_invalid(child: Child, ctx: Context) -> Iterable
             yield found(group, "LetterInitCPDate", "CourtAppDate")
 
 
+@needs(PRE_PROCEEDINGS)
 def review_meetings_count_missing(child: Child, ctx: Context) -> Iterable[Finding]:
     """9015Q: a present InitialPPMeetingDate needs ReviewMeetingsCount, a whole number 0 or more.
 

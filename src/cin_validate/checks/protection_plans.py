@@ -12,6 +12,7 @@ from typing import Iterable
 from ..model import Child, starting_within_others
 from .base import (OTHERS_SHOWN, Context, Finding, Place, and_more, at, at_each, first_few,
                    found)
+from .facts import DEATH, PROTECTION_PLAN, needs
 
 
 
@@ -46,6 +47,7 @@ class MorePlansThanConferences:
                 f"take place ({self.cin_level} CIN-level, {self.s47_level} S47-level)"))
 
 
+@needs(PROTECTION_PLAN)
 def plan_start_not_on_conference_day(child: Child, ctx: Context) -> Iterable[Finding]:
     """2885: a plan starting in the census year starts on its episode's conference day.
 
@@ -71,6 +73,7 @@ def plan_start_not_on_conference_day(child: Child, ctx: Context) -> Iterable[Fin
                 yield Finding(at(plan, "CPPstartDate") + compared, detail=more)
 
 
+@needs(PROTECTION_PLAN)
 def start_missing_or_after_reference_date(child: Child, ctx: Context) -> Iterable[Finding]:
     """8720: a plan needs a valid start on or before ReferenceDate; there is no lower limit.
 
@@ -82,6 +85,7 @@ def start_missing_or_after_reference_date(child: Child, ctx: Context) -> Iterabl
             yield found(plan, "CPPstartDate")
 
 
+@needs(PROTECTION_PLAN)
 def previous_plans_missing(child: Child, ctx: Context) -> Iterable[Finding]:
     """8730: NumberOfPreviousCPP must be a whole number of zero or more.
 
@@ -94,6 +98,7 @@ def previous_plans_missing(child: Child, ctx: Context) -> Iterable[Finding]:
             yield found(plan, "NumberOfPreviousCPP")
 
 
+@needs(PROTECTION_PLAN)
 def starts_and_ends_same_day(child: Child, ctx: Context) -> Iterable[Finding]:
     """8840: a plan cannot start and end on the same day.
 
@@ -105,6 +110,7 @@ def starts_and_ends_same_day(child: Child, ctx: Context) -> Iterable[Finding]:
             yield found(plan, "CPPstartDate", "CPPendDate")
 
 
+@needs(PROTECTION_PLAN)
 def review_not_after_start(child: Child, ctx: Context) -> Iterable[Finding]:
     """8841: each review date of a plan must be after the plan's own start; the start day fires.
 
@@ -120,6 +126,7 @@ def review_not_after_start(child: Child, ctx: Context) -> Iterable[Finding]:
                 yield Finding(at(plan, "CPPstartDate") + at(review, "CPPreviewDate"))
 
 
+@needs(PROTECTION_PLAN)
 def reviews_without_date(child: Child, ctx: Context) -> Iterable[Finding]:
     """8842Q: a present <Reviews> group holds no valid CPPreviewDate.
 
@@ -136,6 +143,7 @@ def reviews_without_date(child: Child, ctx: Context) -> Iterable[Finding]:
                           or (Place(plan.path, "Reviews", None, group.line),))
 
 
+@needs(PROTECTION_PLAN)
 def initial_category_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
     """8905: InitialCategoryOfAbuse must be one of NEG, PHY, SAB, EMO, MUL (case-sensitive).
 
@@ -147,6 +155,7 @@ def initial_category_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
             yield found(plan, "InitialCategoryOfAbuse")
 
 
+@needs(PROTECTION_PLAN)
 def latest_category_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
     """8910: LatestCategoryOfAbuse must be one of NEG, PHY, SAB, EMO, MUL (case-sensitive).
 
@@ -169,6 +178,7 @@ def _plans_dated_after_death(child: Child, date_of, field: str) -> Iterable[Find
             yield Finding(at(plan, field) + at(child.identifiers, "PersonDeathDate"))
 
 
+@needs(PROTECTION_PLAN, DEATH)
 def starts_after_death(child: Child, ctx: Context) -> Iterable[Finding]:
     """8915: a plan cannot start after the child's date of death; the same day passes.
 
@@ -179,6 +189,7 @@ def starts_after_death(child: Child, ctx: Context) -> Iterable[Finding]:
     return _plans_dated_after_death(child, lambda plan: plan.start_date, "CPPstartDate")
 
 
+@needs(PROTECTION_PLAN, DEATH)
 def ends_after_death(child: Child, ctx: Context) -> Iterable[Finding]:
     """8920: a plan cannot end after the child's date of death; open plans are silent.
 
@@ -190,6 +201,7 @@ def ends_after_death(child: Child, ctx: Context) -> Iterable[Finding]:
     return _plans_dated_after_death(child, lambda plan: plan.end_date, "CPPendDate")
 
 
+@needs(PROTECTION_PLAN)
 def ends_before_start(child: Child, ctx: Context) -> Iterable[Finding]:
     """8925: a plan's end date cannot be before its start date (the same day is 8840's).
 
@@ -202,6 +214,7 @@ def ends_before_start(child: Child, ctx: Context) -> Iterable[Finding]:
             yield found(plan, "CPPstartDate", "CPPendDate")
 
 
+@needs(PROTECTION_PLAN)
 def end_outside_census_year(child: Child, ctx: Context) -> Iterable[Finding]:
     """8930: a plan's end date must fall within the census year, both ends included.
 
@@ -213,6 +226,7 @@ def end_outside_census_year(child: Child, ctx: Context) -> Iterable[Finding]:
             yield found(plan, "CPPendDate")
 
 
+@needs(PROTECTION_PLAN)
 def several_open_plans(child: Child, ctx: Context) -> Iterable[Finding]:
     """8935: a child has two or more open plans, counted across all episodes (open question 6).
 
@@ -224,6 +238,7 @@ def several_open_plans(child: Child, ctx: Context) -> Iterable[Finding]:
         yield Finding(at_each(open_plans, "CPPendDate", "CPPstartDate"))
 
 
+@needs(PROTECTION_PLAN)
 def starts_during_another(child: Child, ctx: Context) -> Iterable[Finding]:
     """8940: a plan starts on or between another plan's start and end, across episodes.
 
@@ -237,15 +252,6 @@ def starts_during_another(child: Child, ctx: Context) -> Iterable[Finding]:
         yield Finding(at(plan, "CPPstartDate") + at_each(others, "CPPstartDate", "CPPendDate"),
                       detail=and_more(total - len(others),
                                       "child protection plans it starts inside"))
-
-
-
-def applies_to(child: Child) -> bool:
-    """Every child rule here is about a child protection plan (2885, 8720 to 8940): each one is checked
-    for per child protection plan or needs one to fire, so a child without any is skipped (most children).
-    `tests/test_registry.py` checks the claim on many children.
-    """
-    return any(episode.protection_plans for episode in child.episodes)
 
 
 CHILD_CHECKS = {

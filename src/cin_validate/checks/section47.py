@@ -15,6 +15,7 @@ from typing import Iterable
 from ..dates import is_weekend
 from ..model import Child, Section47, starting_within_others
 from .base import OTHERS_SHOWN, Context, Finding, and_more, at, at_each, first_few, found
+from .facts import CLOSURE, SECTION47, needs
 
 # 8675Q's N in "ReferenceDate minus N working days" (group 4 P4)
 CONFERENCE_DUE_WORKING_DAYS = 15
@@ -28,6 +29,7 @@ def awaits_conference(s47: Section47) -> bool:
     return s47.icpc_date is None and s47.icpc_not_required is False
 
 
+@needs(SECTION47)
 def conference_recorded_at_both_levels(child: Child, ctx: Context) -> Iterable[Finding]:
     """2884: an S47 conference date equals a CIN-level conference date of the same child.
 
@@ -50,6 +52,7 @@ def conference_recorded_at_both_levels(child: Child, ctx: Context) -> Iterable[F
                           detail=more)
 
 
+@needs(SECTION47)
 def start_missing_or_after_conference(child: Child, ctx: Context) -> Iterable[Finding]:
     """8615: a group with a conference needs a valid start on or before the conference day.
 
@@ -61,6 +64,7 @@ def start_missing_or_after_conference(child: Child, ctx: Context) -> Iterable[Fi
             yield found(s47, "S47ActualStartDate", "DateOfInitialCPC")
 
 
+@needs(SECTION47)
 def conference_overdue_at_year_end(child: Child, ctx: Context) -> Iterable[Finding]:
     """8675Q: awaiting a conference, and started before ReferenceDate minus 15 working days.
 
@@ -75,6 +79,7 @@ def conference_overdue_at_year_end(child: Child, ctx: Context) -> Iterable[Findi
             yield found(s47, "S47ActualStartDate", "DateOfInitialCPC", "ICPCnotRequired")
 
 
+@needs(SECTION47)
 def conference_outside_census_year(child: Child, ctx: Context) -> Iterable[Finding]:
     """8715: an S47 conference date must fall within the census year, both ends included.
 
@@ -87,6 +92,7 @@ def conference_outside_census_year(child: Child, ctx: Context) -> Iterable[Findi
             yield found(s47, "DateOfInitialCPC")
 
 
+@needs(SECTION47)
 def unconferenced_start_outside_census_year(child: Child, ctx: Context) -> Iterable[Finding]:
     """8740: a group still awaiting its conference must have started in the census year.
 
@@ -99,6 +105,7 @@ def unconferenced_start_outside_census_year(child: Child, ctx: Context) -> Itera
             yield found(s47, "S47ActualStartDate", "DateOfInitialCPC", "ICPCnotRequired")
 
 
+@needs(SECTION47)
 def several_open_in_episode(child: Child, ctx: Context) -> Iterable[Finding]:
     """8839: an episode holds two or more open S47 groups (no conference, flag not true).
 
@@ -113,6 +120,7 @@ def several_open_in_episode(child: Child, ctx: Context) -> Iterable[Finding]:
             yield Finding(at_each(open_groups, "DateOfInitialCPC", "ICPCnotRequired"))
 
 
+@needs(SECTION47, CLOSURE)
 def closed_episode_with_open_enquiry(child: Child, ctx: Context) -> Iterable[Finding]:
     """8868: a closed episode still holds an open S47 group (no conference, flag not true).
 
@@ -129,6 +137,7 @@ def closed_episode_with_open_enquiry(child: Child, ctx: Context) -> Iterable[Fin
                           + at_each(open_groups, "DateOfInitialCPC", "ICPCnotRequired"))
 
 
+@needs(SECTION47)
 def target_on_weekend(child: Child, ctx: Context) -> Iterable[Finding]:
     """8870Q: the conference target date falls on a Saturday or Sunday.
 
@@ -141,6 +150,7 @@ def target_on_weekend(child: Child, ctx: Context) -> Iterable[Finding]:
             yield found(s47, "InitialCPCtarget")
 
 
+@needs(SECTION47)
 def conference_on_weekend(child: Child, ctx: Context) -> Iterable[Finding]:
     """8875: the S47 conference date falls on a Saturday or Sunday (CIN-level not checked).
 
@@ -152,6 +162,7 @@ def conference_on_weekend(child: Child, ctx: Context) -> Iterable[Finding]:
             yield found(s47, "DateOfInitialCPC")
 
 
+@needs(SECTION47)
 def starts_during_another(child: Child, ctx: Context) -> Iterable[Finding]:
     """8890: an S47 group starts on or between another group's start and end, same episode.
 
@@ -168,15 +179,6 @@ def starts_during_another(child: Child, ctx: Context) -> Iterable[Finding]:
                           + at_each(others, "S47ActualStartDate", "DateOfInitialCPC"),
                           detail=and_more(total - len(others),
                                           "Section 47 enquiries it starts inside"))
-
-
-
-def applies_to(child: Child) -> bool:
-    """Every child rule here is about a Section 47 enquiry (2884, 8615, 8675Q, 8715, 8740, 8839, 8868, 8870Q, 8875, 8890): each one is checked
-    for per Section 47 enquiry or needs one to fire, so a child without any is skipped (most children).
-    `tests/test_registry.py` checks the claim on many children.
-    """
-    return any(episode.section47s for episode in child.episodes)
 
 
 CHILD_CHECKS = {
