@@ -7,7 +7,7 @@ import heapq
 import os
 from contextlib import contextmanager
 from itertools import chain
-from typing import Callable
+from typing import Callable, Iterator
 
 from . import catalogue, years, yony
 from .checks import RETURN_CHECKS, ChildRules
@@ -167,45 +167,53 @@ def _validate(path: str | os.PathLike, *, year: str | None = None,
 
     ctx = ctx or start()
     return_level: list[Issue] = []
-    late: list[Issue] = []  # the return checks' issues about a child
+    # The issues of the return checks that name children (the duplicates, 1520 and 8510): one
+    # stream each, in child order, merged into the children's places as the log is written.
+    late: list[Iterator[Issue]] = []
     for code, check in return_checks:
-        try:
-            for finding in check.finish():
-                made = issue(code, finding, None)
-                (return_level if made.child is None else late).append(made)
-        except MemoryError:
-            raise
-        except Exception as error:
-            raise CheckFailed(code, None) from error
+        if getattr(check, "names_children", False):
+            late.append(_finished(code, check, issue))
+        else:
+            return_level.extend(_finished(code, check, issue))
     return_level.extend(_structural_issue(notice, None) for notice in reader.header_notices
                         if notice.code in selection)
     if reader.choice.is_default_fallback and FIRST_NOTICE in selection:
         return_level.append(_default_year_notice(reader))
     return_level.sort(key=in_report_order)
-    late.sort(key=in_report_order)
 
-    fired = {code for code, *_ in children_issues.tally()} | {i.code for i in return_level + late}
-    # In the order of guide section 1.9, which is the order of the rule numbers.
-    notes = [info.auto_ok_note for code, info in sorted(rules.items(), key=lambda r: r[0].zfill(6))
-             if info.auto_ok_note and code in fired]
-    comparison = None
+    comparison, yony_notes = None, []
     if measures is not None:
+        # No check naming children reports a notice, so the notices are all counted by now.
         notices = (children_issues.counts()["notice"]
-                   + sum(i.severity == "notice" for i in return_level + late))
+                   + sum(i.severity == "notice" for i in return_level))
         comparison = yony.compare(measures.finish(path, ctx.header, ctx.collection, notices),
                                   previous)
         queries, yony_notes = _year_on_year(comparison, selection)
         return_level += queries
-        notes += yony_notes
+    issues = IssueLog(chain(return_level,
+                            heapq.merge(children_issues, *late, key=in_report_order)))
+    fired = {code for code, *_ in issues.tally()}
+    # In the order of guide section 1.9, which is the order of the rule numbers.
+    notes = [info.auto_ok_note for code, info in sorted(rules.items(), key=lambda r: r[0].zfill(6))
+             if info.auto_ok_note and code in fired] + yony_notes
     checked = (tuple(code for code, _ in child_rules.checks)
                + tuple(code for code, _ in return_checks))
-    issues = IssueLog(chain(return_level,
-                            heapq.merge(children_issues, late, key=in_report_order)))
     return Report(file=os.fspath(path), header=ctx.header, reference_date=ctx.reference_date,
                   children=children, episodes=episodes, issues=issues,
                   rules_checked=tuple(sorted(checked, key=order.get)), rules_total=len(rules),
                   notes=notes, year_on_year=comparison, collection=ctx.collection,
                   chosen_by=reader.choice.chosen_by)
+
+
+def _finished(code: str, check, issue: Callable) -> Iterator[Issue]:
+    """A return check's issues once every child has been seen."""
+    try:
+        for finding in check.finish():
+            yield issue(code, finding, None)
+    except MemoryError:
+        raise
+    except Exception as error:
+        raise CheckFailed(code, None) from error
 
 
 def _year_on_year(comparison: yony.Comparison,

@@ -1,12 +1,15 @@
 """Return-level checks over all children: duplicates and percentages (group 1).
 
 Each keeps only small facts while the children stream past: for the duplicate rules the value
-with the child's reference and place, for the percentages a few counters.
+with the child's reference and place (in a temporary table on disk), for the percentages a few
+counters.
 """
 
 from __future__ import annotations
 
-from typing import Iterable
+import sqlite3
+from functools import lru_cache
+from typing import Iterable, Iterator
 
 from ..model import Child, ChildRef
 from .base import OTHERS_SHOWN, Context, Finding, Others, Place
@@ -24,44 +27,91 @@ def _counted(field: str, path: str = "ChildIdentifiers") -> Place:
     return Place(path, field, None, None)
 
 
+class _Holders:
+    """Which child holds each value of an identifier, kept on disk rather than in memory.
+
+    This is the one record of a return that grows with its size (as Python objects, about
+    450 bytes a child: 450 MB for a million children), and duplicates are rare, so the values
+    go to a table in a private temporary SQLite database ("" as its name: a file with no name
+    on disk, gone when closed or when the process ends) in batches, and only the duplicated
+    ones are read back. SQLite compares TEXT byte for byte, so matching stays exact and
+    case-sensitive.
+    """
+
+    _BATCH = 10_000
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("")
+        self._db.execute("PRAGMA journal_mode = OFF")  # a scratch table: nothing to roll back
+        self._db.execute("CREATE TABLE holder (value TEXT, child INTEGER, id TEXT,"
+                         " child_line INTEGER, line INTEGER)")
+        self._pending: list[tuple] = []
+
+    def add(self, value: str, ref: ChildRef, line: int | None) -> None:
+        self._pending.append((value, ref.index, ref.la_child_id, ref.line, line))
+        if len(self._pending) >= self._BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        self._db.executemany("INSERT INTO holder VALUES (?, ?, ?, ?, ?)", self._pending)
+        self._pending = []
+
+    def shared(self) -> Iterator[tuple[str, ChildRef, int | None, int, tuple[ChildRef, ...]]]:
+        """(value, child, line of its element, how many hold the value, the first
+        OTHERS_SHOWN + 1 of them) for each child holding a value another child holds too,
+        in child order; then the database is closed."""
+        self._flush()
+        try:
+            db = self._db
+            db.execute("CREATE TEMP TABLE shared AS SELECT value, COUNT(*) AS holders"
+                       " FROM holder GROUP BY value HAVING COUNT(*) > 1")
+            if db.execute("SELECT COUNT(*) FROM shared").fetchone()[0]:
+                db.execute("CREATE INDEX holder_value ON holder (value, child)")
+            first = lru_cache(maxsize=1024)(self._first_holders)
+            for value, child, la_child_id, child_line, line, holders in db.execute(
+                    "SELECT value, child, id, child_line, line, holders FROM holder"
+                    " JOIN shared USING (value) ORDER BY child"):
+                yield (value, ChildRef(child, la_child_id, child_line), line, holders,
+                       first(value))
+        finally:
+            self._db.close()
+
+    def _first_holders(self, value: str) -> tuple[ChildRef, ...]:
+        rows = self._db.execute("SELECT child, id, child_line FROM holder WHERE value = ?"
+                                " ORDER BY child LIMIT ?", (value, OTHERS_SHOWN + 1))
+        return tuple(ChildRef(*row) for row in rows)
+
+
 class _SharedIdentifier:
     """Children whose trimmed `field` of ChildIdentifiers equals another child's, exactly.
 
     Absent values never take part; k children sharing a value give k issues, each naming the
-    first few others.
+    first few others. The issues name children, and come in child order (`names_children`).
     """
 
     field = ""
     attribute = ""
     by_position = False  # name the others Child[n] rather than by their LAchildID
+    names_children = True
 
     def __init__(self, ctx: Context) -> None:
-        # One small (child, line of the element) pair per value: this is the one aggregate
-        # that grows with the return, so the places to report are built only for duplicates.
-        self.first: dict[str, tuple[ChildRef, int | None]] = {}
-        self.shared: dict[str, list[tuple[ChildRef, int | None]]] = {}
+        self.holders = _Holders()
 
     def observe(self, child: Child) -> None:
         identifiers = child.identifiers
         value = getattr(identifiers, self.attribute)
-        if value is None:
-            return
-        holder = (child.ref, identifiers.source[self.field][1] or identifiers.line)
-        first = self.first.setdefault(value, holder)
-        if first is not holder:
-            self.shared.setdefault(value, [first]).append(holder)
+        if value is not None:
+            self.holders.add(value, child.ref,
+                             identifiers.source[self.field][1] or identifiers.line)
 
     def finish(self) -> Iterable[Finding]:
-        for value, holders in self.shared.items():
-            for ref, line in holders:
-                place = Place("ChildIdentifiers", self.field, value, line)
-                yield Finding((place,), child=ref, others=self.others(ref, holders))
+        for value, ref, line, holders, first in self.holders.shared():
+            place = Place("ChildIdentifiers", self.field, value, line)
+            yield Finding((place,), child=ref, others=self.others(ref, holders, first))
 
-    def others(self, ref: ChildRef, holders: list) -> Others:
-        # Only the first few holders are looked at: k holders cost O(k), not O(k * k).
-        named = tuple(other for other, _ in holders[:OTHERS_SHOWN + 1]
-                      if other is not ref)[:OTHERS_SHOWN]
-        return Others(named, more=len(holders) - 1 - len(named), by_position=self.by_position)
+    def others(self, ref: ChildRef, holders: int, first: tuple[ChildRef, ...]) -> Others:
+        named = tuple(other for other in first if other.index != ref.index)[:OTHERS_SHOWN]
+        return Others(named, more=holders - 1 - len(named), by_position=self.by_position)
 
 
 class DuplicateUpn(_SharedIdentifier):
