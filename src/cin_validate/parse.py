@@ -575,10 +575,8 @@ class _stream:
     """
 
     def __init__(self, path: str, notices: list[Structural]):
-        # The whitespace between elements is never read: libxml2 drops it unbuilt (a blank
-        # value such as <Sex> </Sex> is kept, and is absent once trimmed anyway).
         self._events = etree.iterparse(path, events=("end",), tag=("{*}Header", "{*}Child"),
-                                       remove_blank_text=True, **_SECURE)
+                                       **_SECURE)
         self._notices = notices
 
     @property
