@@ -323,3 +323,95 @@ def test_only_a_header_directly_under_message_is_the_header(validate):
     assert report.header.lea == "201" and report.reference_date == date(2025, 3, 31)
     assert sorted(_s01(report)) == [("", "Header"), ("Children", "Header")]
     assert "S03" not in codes(report)
+
+
+# -- lines past libxml2's 65,535 ------------------------------------------------------------
+
+PADDING = 70_000  # newlines written before <Header>, so that every element lies past 65,535
+
+# Whatever a line can be taken from: empty and multi-line values, a comment first in a group,
+# groups written on one line, unknown elements (S01), a value holding an element (S06), list
+# values and review dates.
+ODD_LAYOUT = """<?xml version="1.0" encoding="utf-8"?>
+<Message>
+<Header><CollectionDetails><Collection>CIN</Collection><Year>2025</Year>
+<ReferenceDate>2025-03-31</ReferenceDate></CollectionDetails>
+<Source><SourceLevel>L</SourceLevel><LEA>201</LEA><SoftwareCode>x</SoftwareCode>
+<Release>1</Release><SerialNo>1</SerialNo><DateTime>2025-04-01T00:00:00</DateTime></Source>
+</Header>
+  <Children>
+    <Child>
+      <ChildIdentifiers>
+        <LAchildID>C1</LAchildID>
+        <UPN/>
+        <FormerUPN></FormerUPN>
+        <PersonBirthDate>
+          2030-01-01
+        </PersonBirthDate>
+        <Sex>Q</Sex>
+        <Unknown>x</Unknown>
+      </ChildIdentifiers>
+      <ChildCharacteristics><!-- a comment first -->
+        <Ethnicity>ZZZZ</Ethnicity>
+        <Disabilities><Disability>MOB</Disability><Disability>XX</Disability>
+        </Disabilities>
+      </ChildCharacteristics>
+      <CINdetails><CINreferralDate>2026-01-01</CINreferralDate><ReasonForClosure><b/></ReasonForClosure>
+      <Odd>x</Odd><PrimaryNeedCode/></CINdetails>
+      <CINdetails>
+        <CINreferralDate>2024-05-01</CINreferralDate>
+        <ChildProtectionPlans>
+          <CPPstartDate>2024-05-02</CPPstartDate>
+          <Reviews>
+            <CPPreviewDate>2024-04-01</CPPreviewDate>
+            <CPPreviewDate><!-- c
+              spanning lines -->2024-06-01</CPPreviewDate>
+          </Reviews>
+        </ChildProtectionPlans>
+      </CINdetails>
+    </Child>
+    <Stray/>
+    <Child><ChildIdentifiers><LAchildID>C1</LAchildID></ChildIdentifiers></Child>
+  </Children>
+</Message>
+"""
+
+
+def _moved_back(report: dict, lines: int):
+    """The JSON report with every line number `lines` earlier."""
+    def move(value, key=""):
+        if isinstance(value, dict):
+            return {k: move(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [move(v) for v in value]
+        return value - lines if key.endswith("line") and isinstance(value, int) else value
+    return move(report)
+
+
+def _json_report(path) -> dict:
+    import json
+
+    from output_helpers import run
+    return json.loads(run(path, "--format", "json", "--fail-on", "never").stdout)
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param(ODD_LAYOUT, id="odd-layout"),
+    pytest.param("synthetic", id="synthetic-faulty"),
+])
+def test_lines_past_65535_are_the_lines_the_elements_start_on(tmp_path, text):
+    """libxml2 keeps no element line past 65,535 (lxml works one out from the text after it):
+    the same return moved 70,000 lines down reports every line 70,000 further, no other way."""
+    if text == "synthetic":
+        from cin_validate.synthetic import write_return
+        with open(tmp_path / "s.xml", "wb") as out:
+            write_return(out, children=300, seed=3, problems=0.7)
+        text = (tmp_path / "s.xml").read_text(encoding="utf-8")
+    near, far = tmp_path / "near.xml", tmp_path / "far.xml"
+    near.write_text(text, encoding="utf-8")
+    far.write_text(text.replace("<Message>", "<Message>" + "\n" * PADDING, 1), encoding="utf-8")
+    near_report, far_report = _json_report(near), _json_report(far)
+    assert len(near_report["issues"]) > 10
+    for report in (near_report, far_report):
+        report.pop("file")
+    assert _moved_back(far_report, PADDING) == near_report

@@ -127,6 +127,51 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2] if tag[0] == "{" else tag
 
 
+# libxml2 keeps an element's line in 16 bits: from line 65,535 on, lxml's `sourceline` is worked
+# out from the text inside or after the element, and that text's line is where it *ends*. A
+# return of 2,000 children is longer than that, so every line past it is put right here.
+LINES_KEPT = 65_535
+
+
+def _line(node) -> int | None:
+    """The line where `node` (an element, comment or processing instruction) starts.
+
+    Below LINES_KEPT this is `sourceline`. Past it, libxml2 took the line from the first text
+    inside an element (which starts right after the start tag: its newlines are counted back),
+    else from its first child (which starts where it does), else from the text after it.
+    """
+    line = node.sourceline
+    if line is None or line < LINES_KEPT:
+        return line
+    is_element = isinstance(node.tag, str)
+    if is_element and node.text is not None:
+        return line - node.text.count("\n")
+    if is_element and len(node):
+        return _line(node[0])
+    # An empty element, a comment or a PI ends on the line where the text after it starts.
+    if node.tail is not None:
+        line -= node.tail.count("\n")
+    else:
+        line = _end_line(node) or line
+    if not is_element:
+        line -= (node.text or "").count("\n")  # a comment spanning lines starts earlier
+    return line
+
+
+def _end_line(node) -> int | None:
+    """The line `node` ends on, worked back from the element after it (or after its parent);
+    None when nothing after it has been read yet."""
+    following = node.getnext()
+    if following is not None:
+        end = _line(following)
+    else:
+        parent = node.getparent()
+        end = _end_line(parent) if parent is not None else None
+    if end is not None and node.tail is not None:
+        end -= node.tail.count("\n")
+    return end
+
+
 def _has_elements(el) -> bool:
     """A group counts only when it holds at least one element (comments do not count)."""
     return len(el) > 0 and any(isinstance(sub.tag, str) for sub in el)
@@ -206,7 +251,7 @@ class _GroupReader:
         self._repeated(self._child, "CINdetails", "episodes", episode)
 
     def note(self, code: str, path: str, el, text: str | None = None) -> None:
-        self.notices.append(Structural(code, path, _local(el.tag), text, el.sourceline))
+        self.notices.append(Structural(code, path, _local(el.tag), text, _line(el)))
 
     def fill(self, part: _Part, el, path: str, args: list) -> bool:
         """Read the elements of the group `el` into `args`, the arguments of `part.cls` in
@@ -226,7 +271,7 @@ class _GroupReader:
                 if name in source:
                     self.note("S03", path, sub, _text_of(sub))
                     continue
-                text = sub.text
+                raw = text = sub.text
                 if text is not None:
                     text = text.strip() or None  # values.clean, inlined: the hottest line
                 if len(sub):  # len() first: a value has no children
@@ -235,7 +280,13 @@ class _GroupReader:
                         text = None
                     else:  # a comment or PI inside the value
                         text = _text_of(sub)
-                source[name] = (text, sub.sourceline)
+                line = sub.sourceline
+                if line >= LINES_KEPT:  # _line, inlined for a value holding text
+                    if raw is None:
+                        line = _line(sub)
+                    elif text is not raw:  # trimmed: it may have spanned lines
+                        line -= raw.count("\n")
+                source[name] = (text, line)
                 position, convert, bad_value = spec
                 if convert is None or text is None:
                     args[position] = text
@@ -256,7 +307,11 @@ class _GroupReader:
         """The node of `part.cls` for the group `el`; None when it holds no element, unless
         `empty_too` (a group a child has once counts even when empty)."""
         args = part.defaults.copy()
-        args[part.path], args[part.line], args[part.source] = path, el.sourceline, {}
+        line = el.sourceline
+        if line >= LINES_KEPT:  # _line, inlined for a group (which holds text: its layout)
+            text = el.text
+            line = line - text.count("\n") if text is not None else _line(el)
+        args[part.path], args[part.line], args[part.source] = path, line, {}
         lists = part.lists
         if lists:
             for position in lists:
@@ -288,7 +343,7 @@ class _GroupReader:
                 if text is not None:
                     text = text.strip() or None
             if text is not None:
-                line = sub.sourceline
+                line = _line(sub)
                 found.append(model.CodeItem(text, path, line, {item: (text, line)}))
         return found
 
@@ -327,7 +382,7 @@ class _GroupReader:
             args[codes_at].extend(i.code for i in found)
             args[items_at].extend(found)
             source = args[parent.source]
-            source.setdefault(container, (None, sub.sourceline))
+            source.setdefault(container, (None, _line(sub)))
             if found:
                 source.setdefault(item, found[0].source[item])
         parent.add_group(container, handler, codes, items)
@@ -352,9 +407,9 @@ class _GroupReader:
                 if value is None and text is not None:
                     self.note("S02", path, review, text)
                 review_path = f"{path}/CPPreviewDate[{len(reviews) + 1}]"
-                reviews.append(model.Review(date=value, path=review_path, line=review.sourceline,
-                                            source={"CPPreviewDate": (text, review.sourceline)}))
-            group = model.ReviewsGroup(reviews=tuple(reviews), path=path, line=sub.sourceline)
+                reviews.append(model.Review(date=value, path=review_path, line=_line(review),
+                                            source={"CPPreviewDate": (text, _line(review))}))
+            group = model.ReviewsGroup(reviews=tuple(reviews), path=path, line=_line(sub))
             args[reviews_at].extend(group.reviews)
             args[groups_at].append(group)
         parent.add_group(element, handler, "reviews", "review_groups")
@@ -383,7 +438,7 @@ class _GroupReader:
         child = self.build(self._child, el, "", empty_too=True)
         child.identifiers = child.identifiers or model.Identifiers()
         child.characteristics = child.characteristics or model.Characteristics()
-        child.ref = model.ChildRef(index, child.identifiers.la_child_id, el.sourceline)
+        child.ref = model.ChildRef(index, child.identifiers.la_child_id, _line(el))
         return child
 
 
@@ -395,7 +450,7 @@ def _refuse_hostile_prolog(path: str) -> str:
             if dtd is not None and any(True for _ in dtd.iterentities()):
                 raise ReturnError(path, "the document declares XML entities (<!ENTITY>), which a "
                                   "CIN return never needs; refused for safety",
-                                  _doctype_line(path) or el.sourceline)
+                                  _doctype_line(path) or _line(el))
             return _local(el.tag)
     except etree.XMLSyntaxError as error:
         raise _syntax_error(path, error, _looks_like(path)) from None
@@ -520,10 +575,10 @@ class ReturnReader:
                 for stray in el:
                     if isinstance(stray.tag, str) and _local(stray.tag) != "Child":
                         self.header_notices.append(Structural("S01", "Children", _local(stray.tag),
-                                                              None, stray.sourceline))
+                                                              None, _line(stray)))
             elif _local(el.tag) != "Header":
                 self.header_notices.append(Structural("S01", "Message", _local(el.tag), None,
-                                                      el.sourceline))
+                                                      _line(el)))
 
     def _read_header(self, el) -> None:
         reader = self._reader
@@ -546,7 +601,7 @@ class ReturnReader:
                 self.header = _GroupReader().header(el)
                 self._header_read_ahead = True
                 self.header_notices.append(Structural("S08", "Message", "Header", None,
-                                                      el.sourceline))
+                                                      _line(el)))
                 return
             _release(el, parent, [])
 
@@ -557,7 +612,7 @@ class ReturnReader:
                 self._read_late_header()
             if self.header is None:
                 self.header_notices.append(Structural("S07", "Message", "Header", None,
-                                                      el.sourceline))
+                                                      _line(el)))
             self._choose()  # before the first child: the year decides which groups exist
         reader = self._reader
         reader.notices = []  # each child's notices travel with it
@@ -593,7 +648,7 @@ class _stream:
                 if at_top:
                     yield el, parent, True
             elif at_top:
-                self._notices.append(Structural("S01", "Message", "Child", None, el.sourceline))
+                self._notices.append(Structural("S01", "Message", "Child", None, _line(el)))
                 parent.remove(el)
             elif _local(parent.tag) == "Children" and parent.getparent().getparent() is None:
                 yield el, parent, False
@@ -606,5 +661,5 @@ def _release(el, parent, notices: list[Structural]) -> None:
     while (first := parent[0]) is not el:
         if isinstance(first.tag, str) and _local(first.tag) != "Child":
             notices.append(Structural("S01", "Children", _local(first.tag), None,
-                                      first.sourceline))
+                                      _line(first)))
         del parent[0]
