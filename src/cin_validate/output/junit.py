@@ -13,14 +13,17 @@ entry in `formats` says so).
 
 Written suite by suite as ElementTree would indent it: each suite's counts come from its
 report's tally; the instances of its rules are gathered in one reading of its issues, a line
-of text each, since a rule's failure lists them all together.
+of text each, since a rule's failure lists them all together. The lines wait in an anonymous
+temporary file, not in memory, so memory does not grow with the number of issues.
 """
 
 from __future__ import annotations
 
 import re
+import tempfile
+from array import array
 from datetime import datetime, timezone
-from typing import Iterator, Sequence, TextIO
+from typing import Iterable, Iterator, Sequence, TextIO
 from xml.sax.saxutils import escape
 
 from .. import policy, years
@@ -73,6 +76,34 @@ def _codes_tested(report: Report) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
+class _InstancesByRule:
+    """Each rule's instance lines in report order, written to an anonymous temporary file as
+    the issues are read; only where each line is (two numbers) stays in memory."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()
+        self._end = 0
+        self._where: dict[str, array] = {}
+
+    def add(self, code: str, line: str) -> None:
+        data = line.encode("utf-8", "surrogatepass")
+        self._where.setdefault(code, array("q")).extend((self._end, len(data)))
+        self._file.write(data)
+        self._end += len(data)
+
+    def pop(self, code: str) -> list[str] | Iterator[str]:
+        where = self._where.pop(code, None)
+        return self._read(where) if where else []
+
+    def _read(self, where: array) -> Iterator[str]:
+        for position in range(0, len(where), 2):
+            self._file.seek(where[position])
+            yield self._file.read(where[position + 1]).decode("utf-8", "surrogatepass")
+
+    def close(self) -> None:
+        self._file.close()
+
+
 class _Suite:
     """One validated file's test suite."""
 
@@ -94,14 +125,19 @@ class _Suite:
 
     def lines(self) -> Iterator[str]:
         report, collection = self.report, self.report.collection
-        instances: dict[str, list[str]] = {}
+        instances = _InstancesByRule()
+        try:
+            yield from self._lines(report, collection, instances)
+        finally:
+            instances.close()
+
+    def _lines(self, report: Report, collection, instances: _InstancesByRule) -> Iterator[str]:
         for issue in report.issues:
             instance = _instance(issue)
             if issue.severity == "notice":
-                instances.setdefault(STRUCTURE, []).append(
-                    f"{issue.code} {issue.message}: {instance}")
+                instances.add(STRUCTURE, f"{issue.code} {issue.message}: {instance}")
             else:
-                instances.setdefault(issue.code, []).append(instance)
+                instances.add(issue.code, instance)
         # A verdict against provisional or preview rules says so in the name every viewer shows.
         unverified = ("" if collection.is_verified
                       else f" [{collection.year} rules: {collection.status}]")
@@ -135,7 +171,7 @@ class _Suite:
                     "name": f"{code} {_short(message)}", "file": report.file, "time": "0"}
             yield from _case(case, severity, count,
                              f"{count} {severity}{'s' * (count != 1)}: {' '.join(message.split())}",
-                             instances.pop(code, ()),
+                             instances.pop(code),
                              fails=bool(severity) and policy.fails(code, severity, self.fail_on),
                              fail_on=self.fail_on)
         notices = self.notices
@@ -144,7 +180,7 @@ class _Suite:
                                   "return specifies", "file": report.file, "time": "0"},
                          "notice", notices,
                          f"{notices} structural notice{'s' * (notices != 1)} (values treated as "
-                         "absent by the DfE rules)", instances.pop(STRUCTURE, ()),
+                         "absent by the DfE rules)", instances.pop(STRUCTURE),
                          fails=False, fail_on=self.fail_on)
         yield "  </testsuite>"
 
@@ -158,20 +194,27 @@ def _since_baseline(report: Report) -> list[tuple[str, object]]:
             ("baseline_fixed", since.fixed), ("baseline_unchanged", since.unchanged)]
 
 
-def _case(attributes: dict, severity: str | None, count: int, message: str, instances, *,
-          fails: bool, fail_on: str) -> list[str]:
+def _case(attributes: dict, severity: str | None, count: int, message: str,
+          instances: Iterable[str], *, fails: bool, fail_on: str) -> Iterator[str]:
     """A test case: passed when nothing fired; else a failure listing every instance when they
-    fail the run, or skipped with the instances beside it when they do not."""
+    fail the run, or skipped with the instances beside it when they do not. Yields lines, an
+    instance each, so that no rule's instances are held together."""
     if not count:
-        return ["    " + _tag("testcase", attributes, empty=True)]
-    text = "".join(_text(instance) + "\n" for instance in instances)
+        yield "    " + _tag("testcase", attributes, empty=True)
+        return
+    yield "    " + _tag("testcase", attributes)
     if fails:
-        outcome = _tag("failure", {"type": severity, "message": message}) + text + "</failure>"
+        start, end = "      " + _tag("failure", {"type": severity, "message": message}), "</failure>"
     else:
-        outcome = (_tag("skipped", {"message": f"{message}; does not fail the run under "
-                                               f"--fail-on {fail_on}"}, empty=True)
-                   + "\n      <system-out>" + text + "</system-out>")
-    return ["    " + _tag("testcase", attributes), "      " + outcome, "    </testcase>"]
+        start = ("      " + _tag("skipped", {"message": f"{message}; does not fail the run "
+                                                        f"under --fail-on {fail_on}"}, empty=True)
+                 + "\n      <system-out>")
+        end = "</system-out>"
+    for instance in instances:  # the text of the element: each instance on a line of its own
+        yield start + _text(instance)
+        start = ""
+    yield start + end
+    yield "    </testcase>"
 
 
 def _unreadable(result) -> list[str]:
