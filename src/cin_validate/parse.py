@@ -172,6 +172,14 @@ def _end_line(node) -> int | None:
     return end
 
 
+def _value_line(line: int, el, raw: str | None, text: str | None) -> int:
+    """`_line` of a value element past LINES_KEPT, given its `sourceline`, its first text as
+    read (`raw`) and trimmed (`text`): the text's line, less the newlines trimming removed."""
+    if raw is None:
+        return _line(el)
+    return line - raw.count("\n") if text is not raw else line
+
+
 def _has_elements(el) -> bool:
     """A group counts only when it holds at least one element (comments do not count)."""
     return len(el) > 0 and any(isinstance(sub.tag, str) for sub in el)
@@ -281,11 +289,8 @@ class _GroupReader:
                     else:  # a comment or PI inside the value
                         text = _text_of(sub)
                 line = sub.sourceline
-                if line >= LINES_KEPT:  # _line, inlined for a value holding text
-                    if raw is None:
-                        line = _line(sub)
-                    elif text is not raw:  # trimmed: it may have spanned lines
-                        line -= raw.count("\n")
+                if line >= LINES_KEPT:
+                    line = _value_line(line, sub, raw, text)
                 source[name] = (text, line)
                 position, convert, bad_value = spec
                 if convert is None or text is None:
@@ -333,17 +338,18 @@ class _GroupReader:
             if _local(tag) != item:
                 self.note("S01", path, sub)
                 continue
+            raw = text = sub.text
             if len(sub):
                 if _has_elements(sub):
                     self.note("S06", path, sub)
                     continue
                 text = _text_of(sub)
-            else:
-                text = sub.text
-                if text is not None:
-                    text = text.strip() or None
+            elif text is not None:
+                text = text.strip() or None
             if text is not None:
-                line = _line(sub)
+                line = sub.sourceline
+                if line >= LINES_KEPT:
+                    line = _value_line(line, sub, raw, text)
                 found.append(model.CodeItem(text, path, line, {item: (text, line)}))
         return found
 
@@ -382,7 +388,8 @@ class _GroupReader:
             args[codes_at].extend(i.code for i in found)
             args[items_at].extend(found)
             source = args[parent.source]
-            source.setdefault(container, (None, _line(sub)))
+            if container not in source:  # the first container's line
+                source[container] = (None, _line(sub))
             if found:
                 source.setdefault(item, found[0].source[item])
         parent.add_group(container, handler, codes, items)
