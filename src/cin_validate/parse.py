@@ -289,8 +289,11 @@ class _GroupReader:
                     else:  # a comment or PI inside the value
                         text = _text_of(sub)
                 line = sub.sourceline
-                if line >= LINES_KEPT:
-                    line = _value_line(line, sub, raw, text)
+                if line >= LINES_KEPT:  # _value_line, inlined as clean is
+                    if raw is None:
+                        line = _line(sub)
+                    elif text is not raw:
+                        line -= raw.count("\n")
                 source[name] = (text, line)
                 position, convert, bad_value = spec
                 if convert is None or text is None:
