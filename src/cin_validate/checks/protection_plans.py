@@ -31,10 +31,12 @@ class MorePlansThanConferences:
 
     def observe(self, child: Child) -> None:
         period = self.period
-        for episode in child.episodes:
+        for episode in child.episodes:  # most episodes have neither enquiries nor plans
             self.cin_level += episode.initial_cpc_date in period
-            self.s47_level += sum(s47.icpc_date in period for s47 in episode.section47s)
-            self.plans += sum(plan.start_date in period for plan in episode.protection_plans)
+            if episode.section47s:
+                self.s47_level += sum(s47.icpc_date in period for s47 in episode.section47s)
+            if episode.protection_plans:
+                self.plans += sum(plan.start_date in period for plan in episode.protection_plans)
 
     def finish(self) -> Iterable[Finding]:
         conferences = self.cin_level + self.s47_level
