@@ -9,6 +9,8 @@ Returns with few items per child are reported exactly as before (rules/decisions
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 import time
 from collections import Counter
 from datetime import date, timedelta
@@ -250,3 +252,52 @@ def test_within_others_equals_comparing_every_pair(items, same_items, shown):
     span_nodes = nodes if same_items else [object() for _ in items]
     spans = [(node, span) for node, (_, span) in zip(span_nodes, items)]
     assert list(within_others(days, spans, shown)) == list(_every_pair(days, spans, shown))
+
+
+def _disk_full(*_args, **_kwargs):
+    raise sqlite3.OperationalError("database or disk is full")
+
+
+def _no_space(*_args, **_kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize("files", [1, 2])
+@pytest.mark.parametrize("where", ["duplicate index", "issue log"])
+def test_temporary_disk_space_running_out_is_exit_2_not_an_internal_error(tmp_path, monkeypatch,
+                                                                          where, files):
+    """The duplicate index (a temporary SQLite table) and the issue log (spilled past 5,000
+    issues) write temporary files: a full disk there is the machine's, not a bug (exit 2, one
+    line naming the file and the temporary folder)."""
+    from cin_validate import issuelog
+    from cin_validate.checks import return_level
+
+    if where == "duplicate index":
+        monkeypatch.setattr(return_level._Holders, "_BATCH", 1)
+        class FullDisk:
+            """A connection whose writes fail as on a full disk."""
+
+            def execute(self, *_args):
+                return self
+
+            def executemany(self, *_args):
+                _disk_full()
+
+            def close(self):
+                pass
+
+        monkeypatch.setattr(return_level.sqlite3, "connect", lambda _name: FullDisk())
+    else:
+        monkeypatch.setattr(issuelog, "IN_MEMORY", 1)
+        monkeypatch.setattr(issuelog.IssueLog, "_write_chunk", _no_space)
+    paths = [tmp_path / f"r{n}.xml" for n in range(files)]
+    for path in paths:
+        path.write_text(make_return(child(id="C1", upn=None, sex=None), child(id="C2", sex=None)))
+    result = CliRunner().invoke(main, [*map(str, paths), "--jobs", "1"])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == files
+    for path, line in zip(paths, lines):
+        assert f"{path}: cannot be validated here: temporary data could not be written" in line
+        assert "set TMPDIR" in line
+    assert "Traceback" not in result.output

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import tempfile
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -72,6 +73,13 @@ def validate_one(path: str, selection: Selection | None = None,
     return result
 
 
+def temporary_data_failed(path: str, error: OSError) -> str:
+    """The line for a return whose temporary data (the issue log past 5,000 issues, the
+    duplicate index of 1520 and 8510) could not be written: the machine's failure, exit 2."""
+    return (f"{path}: cannot be validated here: temporary data could not be written "
+            f"({error.strerror or error}); free space in {tempfile.gettempdir()} or set TMPDIR")
+
+
 def _validate_one(path: str, selection: Selection | None,
                   on_child: Callable[[int], None] | None, year: str | None) -> FileResult:
     try:
@@ -86,6 +94,8 @@ def _validate_one(path: str, selection: Selection | None,
         return FileResult(path, error=f"{path}: {error}", internal=True, trace=trace)
     except MemoryError:
         return FileResult(path, error=f"{path}: too large to validate in the memory available")
+    except OSError as error:
+        return FileResult(path, error=temporary_data_failed(path, error))
     except Exception as error:  # a bug: keep the other files going, exit 3 at the end
         trace = "".join(traceback.format_exception(error))
         return FileResult(path, error=f"{path}: internal error: {type(error).__name__}: {error}",

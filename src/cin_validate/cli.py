@@ -113,6 +113,8 @@ def _run(path: str, last: yony.Measures | None = None, *, year: str | None = Non
         _fail(f"{path}: {error} (run with --debug for details)", EXIT_INTERNAL)
     except MemoryError:
         _fail(f"{path}: too large to validate in the memory available", EXIT_INVALID)
+    except OSError as error:
+        _fail(batch.temporary_data_failed(path, error), EXIT_INVALID)
     raise AssertionError("unreachable")
 
 

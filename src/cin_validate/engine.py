@@ -22,11 +22,17 @@ from .selection import NothingSelected, Selection
 FIRST_NOTICE = "S09"
 
 
+# What a check may raise that is no bug in it: memory or temporary disk space ran out (the
+# duplicate index of 1520 and 8510 is a temporary table). Callers report the return as not
+# validated here (exit 2).
+_NOT_A_BUG = (MemoryError, OSError)
+
+
 class CheckFailed(Exception):
     """A check raised an exception: a bug in cin-validate, not in the return.
 
-    A MemoryError is no bug: it passes through, and callers report the return as too large
-    to validate (exit 2).
+    Running out of memory or of temporary disk space is no bug (`_NOT_A_BUG`): it passes
+    through, and callers report the return as not validated here (exit 2).
     """
 
     def __init__(self, code: str, child: ChildRef | None):
@@ -146,7 +152,7 @@ def _validate(path: str | os.PathLike, *, year: str | None = None,
             try:
                 for finding in check(child, ctx):
                     found.append(issue(code, finding, ref))
-            except MemoryError:
+            except _NOT_A_BUG:
                 raise
             except Exception as error:
                 raise CheckFailed(code, ref) from error
@@ -156,7 +162,7 @@ def _validate(path: str | os.PathLike, *, year: str | None = None,
         for code, check in return_checks:
             try:
                 check.observe(child)
-            except MemoryError:
+            except _NOT_A_BUG:
                 raise
             except Exception as error:
                 raise CheckFailed(code, ref) from error
@@ -210,7 +216,7 @@ def _finished(code: str, check, issue: Callable) -> Iterator[Issue]:
     try:
         for finding in check.finish():
             yield issue(code, finding, None)
-    except MemoryError:
+    except _NOT_A_BUG:
         raise
     except Exception as error:
         raise CheckFailed(code, None) from error

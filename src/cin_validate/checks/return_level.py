@@ -8,6 +8,7 @@ counters.
 from __future__ import annotations
 
 import sqlite3
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Iterable, Iterator
 
@@ -27,6 +28,16 @@ def _counted(field: str, path: str = "ChildIdentifiers") -> Place:
     return Place(path, field, None, None)
 
 
+@contextmanager
+def _on_disk() -> Iterator[None]:
+    """SQLite's failures (a full disk, an unwritable temporary folder) as the OSError they are:
+    the return cannot be validated here, which is no bug in a check."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise OSError(f"the temporary table of identifiers: {error}") from error
+
+
 class _Holders:
     """Which child holds each value of an identifier, kept on disk rather than in memory.
 
@@ -41,10 +52,11 @@ class _Holders:
     _BATCH = 10_000
 
     def __init__(self) -> None:
-        self._db = sqlite3.connect("")
-        self._db.execute("PRAGMA journal_mode = OFF")  # a scratch table: nothing to roll back
-        self._db.execute("CREATE TABLE holder (value TEXT, child INTEGER, id TEXT,"
-                         " child_line INTEGER, line INTEGER)")
+        with _on_disk():
+            self._db = sqlite3.connect("")
+            self._db.execute("PRAGMA journal_mode = OFF")  # a scratch table: nothing to roll back
+            self._db.execute("CREATE TABLE holder (value TEXT, child INTEGER, id TEXT,"
+                             " child_line INTEGER, line INTEGER)")
         self._pending: list[tuple] = []
 
     def add(self, value: str, ref: ChildRef, line: int | None) -> None:
@@ -53,7 +65,8 @@ class _Holders:
             self._flush()
 
     def _flush(self) -> None:
-        self._db.executemany("INSERT INTO holder VALUES (?, ?, ?, ?, ?)", self._pending)
+        with _on_disk():
+            self._db.executemany("INSERT INTO holder VALUES (?, ?, ?, ?, ?)", self._pending)
         self._pending = []
 
     def shared(self) -> Iterator[tuple[str, ChildRef, int | None, int, tuple[ChildRef, ...]]]:
@@ -62,17 +75,18 @@ class _Holders:
         in child order; then the database is closed."""
         self._flush()
         try:
-            db = self._db
-            db.execute("CREATE TEMP TABLE shared AS SELECT value, COUNT(*) AS holders"
-                       " FROM holder GROUP BY value HAVING COUNT(*) > 1")
-            if db.execute("SELECT COUNT(*) FROM shared").fetchone()[0]:
-                db.execute("CREATE INDEX holder_value ON holder (value, child)")
-            first = lru_cache(maxsize=1024)(self._first_holders)
-            for value, child, la_child_id, child_line, line, holders in db.execute(
-                    "SELECT value, child, id, child_line, line, holders FROM holder"
-                    " JOIN shared USING (value) ORDER BY child"):
-                yield (value, ChildRef(child, la_child_id, child_line), line, holders,
-                       first(value))
+            with _on_disk():
+                db = self._db
+                db.execute("CREATE TEMP TABLE shared AS SELECT value, COUNT(*) AS holders"
+                           " FROM holder GROUP BY value HAVING COUNT(*) > 1")
+                if db.execute("SELECT COUNT(*) FROM shared").fetchone()[0]:
+                    db.execute("CREATE INDEX holder_value ON holder (value, child)")
+                first = lru_cache(maxsize=1024)(self._first_holders)
+                for value, child, la_child_id, child_line, line, holders in db.execute(
+                        "SELECT value, child, id, child_line, line, holders FROM holder"
+                        " JOIN shared USING (value) ORDER BY child"):
+                    yield (value, ChildRef(child, la_child_id, child_line), line, holders,
+                           first(value))
         finally:
             self._db.close()
 
