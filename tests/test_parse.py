@@ -415,3 +415,19 @@ def test_lines_past_65535_are_the_lines_the_elements_start_on(tmp_path, text):
     for report in (near_report, far_report):
         report.pop("file")
     assert _moved_back(far_report, PADDING) == near_report
+
+
+@pytest.mark.parametrize("between", ["", "\n        "], ids=["one-line", "a-line-each"])
+def test_thousands_of_empty_elements_in_a_row_past_65535_keep_their_lines(tmp_path, between):
+    """An empty element gets its line from what follows it; 3,000 in a row (each an S01) are
+    placed without a search through all the others (that recursed, an internal error): on one
+    line, all at that line; one a line, each at its own."""
+    row = between.join(["<Unknown/>"] * 3000)
+    xml = make_return(child(id="C1")).replace("<Message>", "<Message>" + "\n" * PADDING, 1)
+    xml = xml.replace("<LAchildID>C1</LAchildID>", "<LAchildID>C1</LAchildID>" + row, 1)
+    path = tmp_path / "row.xml"
+    path.write_text(xml, encoding="utf-8")
+    first = xml[:xml.index("<Unknown/>")].count("\n") + 1
+    lines = [issue["line"] for issue in _json_report(path)["issues"] if issue["code"] == "S01"]
+    step = 1 if between else 0
+    assert lines == [first + step * n for n in range(3000)]

@@ -133,40 +133,62 @@ def _local(tag: str) -> str:
 LINES_KEPT = 65_535
 
 
+# How many nodes `_line` looks at to place one that holds no text past LINES_KEPT: enough for
+# any layout a producer writes. Beyond it (thousands of empty elements in a row) an element
+# gets the line its group starts on, rather than a search through every node after it.
+_LOOK_AHEAD = 32
+
+
 def _line(node) -> int | None:
     """The line where `node` (an element, comment or processing instruction) starts.
 
     Below LINES_KEPT this is `sourceline`. Past it, libxml2 took the line from the first text
     inside an element (which starts right after the start tag: its newlines are counted back),
-    else from its first child (which starts where it does), else from the text after it.
+    else from its first child (which starts where it does), else from the text after it (see
+    `_start`). When that cannot be found, the line its group starts on.
     """
     line = node.sourceline
     if line is None or line < LINES_KEPT:
+        return line
+    start = _start(node, _LOOK_AHEAD)
+    if start is None and (parent := node.getparent()) is not None:
+        start = _start(parent, 2)
+    return start if start is not None else line
+
+
+def _start(node, look: int) -> int | None:
+    """`_line` looking at no more than `look` nodes; None when that is not enough, or when what
+    it needs comes after what has been read."""
+    line = node.sourceline
+    if line < LINES_KEPT:
         return line
     is_element = isinstance(node.tag, str)
     if is_element and node.text is not None:
         return line - node.text.count("\n")
     if is_element and len(node):
-        return _line(node[0])
+        return _start(node[0], look - 1) if look > 0 else None
     # An empty element, a comment or a PI ends on the line where the text after it starts.
     if node.tail is not None:
         line -= node.tail.count("\n")
     else:
-        line = _end_line(node) or line
+        line = _end(node, look - 1)
+        if line is None:
+            return None
     if not is_element:
         line -= (node.text or "").count("\n")  # a comment spanning lines starts earlier
     return line
 
 
-def _end_line(node) -> int | None:
-    """The line `node` ends on, worked back from the element after it (or after its parent);
-    None when nothing after it has been read yet."""
+def _end(node, look: int) -> int | None:
+    """The line `node` ends on, worked back from the node after it (or after its parent)."""
+    if look <= 0:
+        return None
     following = node.getnext()
     if following is not None:
-        end = _line(following)
+        end = _start(following, look - 1)
     else:
         parent = node.getparent()
-        end = _end_line(parent) if parent is not None else None
+        end = _end(parent, look - 1) if parent is not None else None
     if end is not None and node.tail is not None:
         end -= node.tail.count("\n")
     return end
