@@ -9,7 +9,8 @@ Returns come from `strategies.returns()`. For each, whatever its content:
 - writing every format leaves the input file as it was;
 - under --redact, no value of an identifying element appears in any format;
 - --jobs 2 reports two files exactly as --jobs 1 does;
-- every format's output is at most a linear function of the input's size.
+- every format's output is at most a linear function of the input's size;
+- moved 70,000 lines down, a return reports every issue 70,000 lines further.
 
 A few hundred examples run by default (derandomized, so CI is repeatable); set
 CIN_VALIDATE_HYPOTHESIS_EXAMPLES=2000 to run that many per property, from a random seed.
@@ -255,3 +256,33 @@ def test_every_format_is_at_most_linear_in_the_input(drawn):
         outputs = every_format(folder, path)
     for fmt, data in outputs.items():
         assert len(data) <= PER_INPUT_BYTE * size + FIXED, (fmt, size, len(data))
+
+
+# -- 8. a line is where the element starts, also past 65,535 ------------------------------------
+
+_DOWN = 70_000  # lines put before the header: every element then lies past libxml2's 65,535
+
+
+def _moved_up(value, lines: int, key: str = ""):
+    """A JSON report with every line number `lines` earlier."""
+    if isinstance(value, dict):
+        return {k: _moved_up(v, lines, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_moved_up(v, lines) for v in value]
+    return value - lines if key.endswith("line") and isinstance(value, int) else value
+
+
+@examples(0.3)
+@given(returns())
+def test_moving_a_return_down_moves_every_line_by_as_much(drawn):
+    """libxml2 keeps no element line past 65,535 (`parse._line` works it out): the same return
+    70,000 lines further down reports the same issues, each line 70,000 further."""
+    near = drawn.xml()
+    message_end = near.index(b">", near.index(b"<Message")) + 1
+    far = near[:message_end] + b"\n" * _DOWN + near[message_end:]
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "near.xml").write_bytes(near)
+        (Path(folder) / "far.xml").write_bytes(far)
+        before = json_report(Path(folder) / "near.xml")
+        after = _moved_up(json_report(Path(folder) / "far.xml"), _DOWN)
+    assert {**after, "file": None} == {**before, "file": None}

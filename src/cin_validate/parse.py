@@ -135,8 +135,9 @@ LINES_KEPT = 65_535
 
 # How many nodes `_line` looks at to place one that holds no text past LINES_KEPT: enough for
 # any layout a producer writes. Beyond it (thousands of empty elements in a row) an element
-# gets the line its group starts on, rather than a search through every node after it.
+# gets the line of a node before it, rather than a search through every node after it.
 _LOOK_AHEAD = 32
+_LOOK_INTO = 8  # to place a node before it, by the first text inside: deeper than any group
 
 
 def _line(node) -> int | None:
@@ -145,14 +146,14 @@ def _line(node) -> int | None:
     Below LINES_KEPT this is `sourceline`. Past it, libxml2 took the line from the first text
     inside an element (which starts right after the start tag: its newlines are counted back),
     else from its first child (which starts where it does), else from the text after it (see
-    `_start`). When that cannot be found, the line its group starts on.
+    `_start`). When nothing after it places it, a node before it does (`_before`).
     """
     line = node.sourceline
     if line is None or line < LINES_KEPT:
         return line
     start = _start(node, _LOOK_AHEAD)
-    if start is None and (parent := node.getparent()) is not None:
-        start = _start(parent, 2)
+    if start is None:
+        start = _before(node)
     return start if start is not None else line
 
 
@@ -177,6 +178,36 @@ def _start(node, look: int) -> int | None:
     if not is_element:
         line -= (node.text or "").count("\n")  # a comment spanning lines starts earlier
     return line
+
+
+def _before(node) -> int | None:
+    """Where a node nothing after it places starts (an empty last element of a child written on
+    one line, whose next line is not read yet; a long row of empty elements), from what comes
+    before it: the nearest node before it that can be placed, else its group's text, else
+    (nothing before it in its group) where its group starts, every newline between counted.
+    Exact when the tags themselves hold no line breaks; past a long row of unplaceable nodes,
+    where an enclosing group starts (early)."""
+    newlines = 0
+    for _ in range(_LOOK_AHEAD):
+        previous = node.getprevious()
+        if previous is None:
+            break
+        inside = "".join(previous.itertext()) if isinstance(previous.tag, str) else previous.text
+        newlines += (inside or "").count("\n") + (previous.tail or "").count("\n")
+        start = _start(previous, _LOOK_INTO)
+        if start is not None:
+            return start + newlines
+        node = previous
+    else:
+        return next(filter(None, (_start(group, _LOOK_AHEAD) for group in node.iterancestors())),
+                    None)
+    group = node.getparent()
+    if group is None:
+        return None
+    if group.text is not None:
+        return _start(group, 0) + group.text.count("\n") + newlines
+    start = _before(group)
+    return None if start is None else start + newlines
 
 
 def _end(node, look: int) -> int | None:
@@ -687,9 +718,10 @@ class _stream:
 
 
 def _release(el, parent, notices: list[Structural]) -> None:
-    """Free a finished child and whatever came before it in <Children>, noting each stray
-    element there once (comments and processing instructions go silently)."""
-    el.clear(keep_tail=True)
+    """Free whatever came before a finished child in <Children>, noting each stray element
+    there once (comments and processing instructions go silently). The child itself stays
+    until the next one is finished: a stray's line may be worked out from the children on
+    either side of it (`_line`), the last child's too."""
     while (first := parent[0]) is not el:
         if isinstance(first.tag, str) and _local(first.tag) != "Child":
             notices.append(Structural("S01", "Children", _local(first.tag), None,
