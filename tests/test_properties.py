@@ -30,10 +30,9 @@ from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from builders import child, cin_plan, episode, header, valid_upn
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from strategies import Drawn, returns, shuffled
 

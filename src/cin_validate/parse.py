@@ -198,9 +198,11 @@ def _before(node) -> int | None:
         if start is not None:
             return start + newlines
         node = previous
-    else:
-        return next(filter(None, (_start(group, _LOOK_AHEAD) for group in node.iterancestors())),
-                    None)
+    else:  # a long row of unplaceable nodes: where the nearest enclosing group starts
+        for group in node.iterancestors():
+            if (start := _start(group, _LOOK_AHEAD)) is not None:
+                return start
+        return None
     group = node.getparent()
     if group is None:
         return None

@@ -91,11 +91,9 @@ class _InstancesByRule:
         self._file.write(data)
         self._end += len(data)
 
-    def pop(self, code: str) -> list[str] | Iterator[str]:
-        where = self._where.pop(code, None)
-        return self._read(where) if where else []
-
-    def _read(self, where: array) -> Iterator[str]:
+    def pop(self, code: str) -> Iterator[str]:
+        """The lines of `code`, in the order added (none for a rule with none)."""
+        where = self._where.pop(code, ())
         for position in range(0, len(where), 2):
             self._file.seek(where[position])
             yield self._file.read(where[position + 1]).decode("utf-8", "surrogatepass")

@@ -16,8 +16,15 @@ FOOTER = "  </Children>\n</Message>\n"
 SOFTWARE_CODE = "cin-validate-synthetic"
 
 
-def _flag(value: bool) -> str:
-    return "true" if value else "false"
+def _flag(value: bool | None) -> str | None:
+    return None if value is None else "true" if value else "false"
+
+
+def _optional(out: list[str], depth: int, element: str, value: object) -> None:
+    """`<element>value</element>` on a line of its own, indented `depth` levels, when the
+    record has the value."""
+    if value is not None:
+        out.append(f"{'  ' * depth}<{element}>{value}</{element}>\n")
 
 
 class XmlWriter:
@@ -55,6 +62,10 @@ class XmlWriter:
             "  <Children>\n"
         )
 
+    def _date(self, day: int | None) -> str | None:
+        """A day of the timeline as CCYY-MM-DD, or None for none."""
+        return None if day is None else self.days[day]
+
     def child(self, child: Child) -> str:
         out: list[str] = ["    <Child>\n"]
         self._identifiers(out, child)
@@ -67,17 +78,11 @@ class XmlWriter:
     def _identifiers(self, out: list[str], child: Child) -> None:
         out.append("      <ChildIdentifiers>\n"
                    f"        <LAchildID>{child.la_child_id}</LAchildID>\n")
-        if child.upn is not None:
-            out.append(f"        <UPN>{child.upn}</UPN>\n")
-        if child.former_upn is not None:
-            out.append(f"        <FormerUPN>{child.former_upn}</FormerUPN>\n")
-        if child.upn_unknown is not None:
-            out.append(f"        <UPNunknown>{child.upn_unknown}</UPNunknown>\n")
-        if child.birth is not None:
-            out.append(f"        <PersonBirthDate>{self.days[child.birth]}</PersonBirthDate>\n")
-        if child.expected_birth is not None:
-            out.append("        <ExpectedPersonBirthDate>"
-                       f"{self.days[child.expected_birth]}</ExpectedPersonBirthDate>\n")
+        _optional(out, 4, "UPN", child.upn)
+        _optional(out, 4, "FormerUPN", child.former_upn)
+        _optional(out, 4, "UPNunknown", child.upn_unknown)
+        _optional(out, 4, "PersonBirthDate", self._date(child.birth))
+        _optional(out, 4, "ExpectedPersonBirthDate", self._date(child.expected_birth))
         out.append(f"        <Sex>{child.sex}</Sex>\n      </ChildIdentifiers>\n")
 
     def _characteristics(self, out: list[str], child: Child) -> None:
@@ -101,12 +106,9 @@ class XmlWriter:
         out.append("      <CINdetails>\n"
                    f"        <CINreferralDate>{days[episode.referral]}</CINreferralDate>\n"
                    f"        <ReferralSource>{episode.source}</ReferralSource>\n")
-        if episode.need is not None:
-            out.append(f"        <PrimaryNeedCode>{episode.need}</PrimaryNeedCode>\n")
-        if episode.closure is not None:
-            out.append(f"        <CINclosureDate>{days[episode.closure]}</CINclosureDate>\n")
-        if episode.reason is not None:
-            out.append(f"        <ReasonForClosure>{episode.reason}</ReasonForClosure>\n")
+        _optional(out, 4, "PrimaryNeedCode", episode.need)
+        _optional(out, 4, "CINclosureDate", self._date(episode.closure))
+        _optional(out, 4, "ReasonForClosure", episode.reason)
         for assessment in episode.assessments:
             self._assessment(out, assessment)
         for plan in episode.cin_plans:
@@ -123,9 +125,7 @@ class XmlWriter:
     def _assessment(self, out: list[str], assessment: Assessment) -> None:
         out.append("        <Assessments>\n          <AssessmentActualStartDate>"
                    f"{self.days[assessment.start]}</AssessmentActualStartDate>\n")
-        if assessment.authorised is not None:
-            out.append("          <AssessmentAuthorisationDate>"
-                       f"{self.days[assessment.authorised]}</AssessmentAuthorisationDate>\n")
+        _optional(out, 5, "AssessmentAuthorisationDate", self._date(assessment.authorised))
         if assessment.factors:
             out.append(self._factors(assessment.factors))
         out.append("        </Assessments>\n")
@@ -143,20 +143,15 @@ class XmlWriter:
     def _cin_plan(self, out: list[str], plan: CINPlan) -> None:
         out.append("        <CINPlanDates>\n"
                    f"          <CINPlanStartDate>{self.days[plan.start]}</CINPlanStartDate>\n")
-        if plan.end is not None:
-            out.append(f"          <CINPlanEndDate>{self.days[plan.end]}</CINPlanEndDate>\n")
+        _optional(out, 5, "CINPlanEndDate", self._date(plan.end))
         out.append("        </CINPlanDates>\n")
 
     def _enquiry(self, out: list[str], enquiry: Enquiry) -> None:
         days = self.days
         out.append("        <Section47>\n"
                    f"          <S47ActualStartDate>{days[enquiry.start]}</S47ActualStartDate>\n")
-        if enquiry.conference_target is not None:
-            out.append("          <InitialCPCtarget>"
-                       f"{days[enquiry.conference_target]}</InitialCPCtarget>\n")
-        if enquiry.conference is not None:
-            out.append("          <DateOfInitialCPC>"
-                       f"{days[enquiry.conference]}</DateOfInitialCPC>\n")
+        _optional(out, 5, "InitialCPCtarget", self._date(enquiry.conference_target))
+        _optional(out, 5, "DateOfInitialCPC", self._date(enquiry.conference))
         out.append("          <ICPCnotRequired>"
                    f"{_flag(enquiry.conference_not_required)}</ICPCnotRequired>\n"
                    "        </Section47>\n")
@@ -165,8 +160,7 @@ class XmlWriter:
         days = self.days
         out.append("        <ChildProtectionPlans>\n"
                    f"          <CPPstartDate>{days[plan.start]}</CPPstartDate>\n")
-        if plan.end is not None:
-            out.append(f"          <CPPendDate>{days[plan.end]}</CPPendDate>\n")
+        _optional(out, 5, "CPPendDate", self._date(plan.end))
         out.append(
             f"          <InitialCategoryOfAbuse>{plan.initial_category}</InitialCategoryOfAbuse>\n"
             f"          <LatestCategoryOfAbuse>{plan.latest_category}</LatestCategoryOfAbuse>\n"
@@ -182,28 +176,13 @@ class XmlWriter:
         days = self.days
         out.append("        <PreProceedingsandFGDM>\n"
                    f"          <PPStartDate>{days[group.start]}</PPStartDate>\n")
-        if group.letter_sent is not None:
-            out.append(f"          <LBPSentDate>{days[group.letter_sent]}</LBPSentDate>\n")
-        if group.fgdm_offered is not None:
-            out.append("          <FGDMMeetingOffer>"
-                       f"{_flag(group.fgdm_offered)}</FGDMMeetingOffer>\n")
-        if group.fgdm_facilitated is not None:
-            out.append("          <FGDMMeetingFac>"
-                       f"{_flag(group.fgdm_facilitated)}</FGDMMeetingFac>\n")
-        if group.initial_meeting is not None:
-            out.append("          <InitialPPMeetingDate>"
-                       f"{days[group.initial_meeting]}</InitialPPMeetingDate>\n")
-        if group.review_meetings is not None:
-            out.append("          <ReviewMeetingsCount>"
-                       f"{group.review_meetings}</ReviewMeetingsCount>\n")
-        if group.step_decision is not None:
-            out.append("          <StepDecisionDate>"
-                       f"{days[group.step_decision]}</StepDecisionDate>\n")
-        if group.outcome is not None:
-            out.append(f"          <PPOutcome>{group.outcome}</PPOutcome>\n")
-        if group.court_application is not None:
-            out.append(f"          <CourtAppDate>{days[group.court_application]}</CourtAppDate>\n")
-        if group.care_proceedings_letter is not None:
-            out.append("          <LetterInitCPDate>"
-                       f"{days[group.care_proceedings_letter]}</LetterInitCPDate>\n")
+        _optional(out, 5, "LBPSentDate", self._date(group.letter_sent))
+        _optional(out, 5, "FGDMMeetingOffer", _flag(group.fgdm_offered))
+        _optional(out, 5, "FGDMMeetingFac", _flag(group.fgdm_facilitated))
+        _optional(out, 5, "InitialPPMeetingDate", self._date(group.initial_meeting))
+        _optional(out, 5, "ReviewMeetingsCount", group.review_meetings)
+        _optional(out, 5, "StepDecisionDate", self._date(group.step_decision))
+        _optional(out, 5, "PPOutcome", group.outcome)
+        _optional(out, 5, "CourtAppDate", self._date(group.court_application))
+        _optional(out, 5, "LetterInitCPDate", self._date(group.care_proceedings_letter))
         out.append("        </PreProceedingsandFGDM>\n")
