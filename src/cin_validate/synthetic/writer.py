@@ -33,9 +33,8 @@ class XmlWriter:
     def __init__(self, timeline: Timeline) -> None:
         self.timeline = timeline
         self.days = timeline.days
-        # Groups of codes written so far (factor and disability sets come from small pools).
-        self._factor_groups: dict[tuple[str, ...], str] = {}
-        self._disability_groups: dict[tuple[str, ...], str] = {}
+        # Lists of codes written so far (factor and disability sets come from small pools).
+        self._code_lists: dict[tuple[str, tuple[str, ...]], str] = {}
 
     def header(self, collection: Collection, la: str, serial_no: int) -> str:
         """The header names the collection year (its <Year> and ReferenceDate), so validation
@@ -89,16 +88,19 @@ class XmlWriter:
         out.append("      <ChildCharacteristics>\n"
                    f"        <Ethnicity>{child.ethnicity}</Ethnicity>\n")
         if child.disabilities:
-            out.append(self._disabilities(child.disabilities))
+            out.append(self._code_list(child.disabilities, 4, "Disabilities", "Disability"))
         out.append("      </ChildCharacteristics>\n")
 
-    def _disabilities(self, codes: tuple[str, ...]) -> str:
-        text = self._disability_groups.get(codes)
+    def _code_list(self, codes: tuple[str, ...], depth: int, container: str, item: str) -> str:
+        """A list container (<Disabilities>) holding an element per code, `depth` levels in;
+        each list is written once and then reused."""
+        text = self._code_lists.get((container, codes))
         if text is None:
-            text = self._disability_groups[codes] = (
-                "        <Disabilities>\n"
-                + "".join(f"          <Disability>{code}</Disability>\n" for code in codes)
-                + "        </Disabilities>\n")
+            indent = "  " * depth
+            text = self._code_lists[container, codes] = (
+                f"{indent}<{container}>\n"
+                + "".join(f"{indent}  <{item}>{code}</{item}>\n" for code in codes)
+                + f"{indent}</{container}>\n")
         return text
 
     def _episode(self, out: list[str], episode: Episode) -> None:
@@ -127,18 +129,9 @@ class XmlWriter:
                    f"{self.days[assessment.start]}</AssessmentActualStartDate>\n")
         _optional(out, 5, "AssessmentAuthorisationDate", self._date(assessment.authorised))
         if assessment.factors:
-            out.append(self._factors(assessment.factors))
+            out.append(self._code_list(assessment.factors, 5, "FactorsIdentifiedAtAssessment",
+                                        "AssessmentFactors"))
         out.append("        </Assessments>\n")
-
-    def _factors(self, codes: tuple[str, ...]) -> str:
-        text = self._factor_groups.get(codes)
-        if text is None:
-            text = self._factor_groups[codes] = (
-                "          <FactorsIdentifiedAtAssessment>\n"
-                + "".join(f"            <AssessmentFactors>{code}</AssessmentFactors>\n"
-                          for code in codes)
-                + "          </FactorsIdentifiedAtAssessment>\n")
-        return text
 
     def _cin_plan(self, out: list[str], plan: CINPlan) -> None:
         out.append("        <CINPlanDates>\n"
