@@ -266,14 +266,14 @@ def _no_space(*_args, **_kwargs):
 @pytest.mark.parametrize("where", ["duplicate index", "issue log"])
 def test_temporary_disk_space_running_out_is_exit_2_not_an_internal_error(tmp_path, monkeypatch,
                                                                           where, files):
-    """The duplicate index (a temporary SQLite table) and the issue log (spilled past 5,000
+    """The duplicate index (on disk past 100,000 values) and the issue log (spilled past 5,000
     issues) write temporary files: a full disk there is the machine's, not a bug (exit 2, one
     line naming the file and the temporary folder)."""
     from cin_validate import issuelog
     from cin_validate.checks import return_level
 
     if where == "duplicate index":
-        monkeypatch.setattr(return_level._Holders, "_BATCH", 1)
+        monkeypatch.setattr(return_level._Holders, "IN_MEMORY", 1)
         class FullDisk:
             """A connection whose writes fail as on a full disk."""
 

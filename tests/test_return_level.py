@@ -18,8 +18,17 @@ from cin_validate.model import ChildRef
 UPN = "H801200001001"
 
 
+@pytest.fixture(params=["in memory", "on disk"])
+def either_index(request, monkeypatch):
+    """The duplicate rules' index of values, as for any real return (in memory) and as for one
+    of more than `_Holders.IN_MEMORY` values (on disk): the same issues either way."""
+    if request.param == "on disk":
+        monkeypatch.setattr(_Holders, "IN_MEMORY", 0)
+
+
 # -- 1520 duplicate UPN --------------------------------------------------------------------
 
+@pytest.mark.usefixtures("either_index")
 def test_1520_fails_twice_for_two_children_with_the_same_upn(validate):
     found = issues_of(validate, "1520", child(id="C1", upn=UPN), child(id="C2", upn=UPN),
                    child(id="C3"))
@@ -32,6 +41,7 @@ def test_1520_fails_twice_for_two_children_with_the_same_upn(validate):
     assert found[0].message == "More than one record with the same UPN."  # O3: full stop kept
 
 
+@pytest.mark.usefixtures("either_index")
 def test_1520_k_children_sharing_a_upn_give_k_issues(validate):
     children = [child(id=f"C{n}", upn=UPN) for n in range(1, 9)]
     found = issues_of(validate, "1520", *children)
@@ -42,33 +52,39 @@ def test_1520_k_children_sharing_a_upn_give_k_issues(validate):
     assert (len(found[3].others.children), found[3].others.more) == (5, 2)
 
 
+@pytest.mark.usefixtures("either_index")
 def test_O9_1520_lower_case_upn_is_a_different_value(validate):
     report = validate(make_return(child(id="C1", upn=UPN), child(id="C3", upn=UPN.lower())))
     assert fired(report, "1520") == []
     assert [issue.child.la_child_id for issue in fired(report, "1510")] == ["C3"]
 
 
+@pytest.mark.usefixtures("either_index")
 def test_1520_trims_before_comparing(validate):
     found = issues_of(validate, "1520", child(id="C1", upn=UPN), child(id="C2", upn=f" {UPN} "))
     assert len(found) == 2
 
 
+@pytest.mark.usefixtures("either_index")
 def test_1520_any_present_value_counts_valid_or_not(validate):
     assert len(issues_of(validate, "1520", child(id="C1", upn="XYZ"), child(id="C2",
                          upn="XYZ"))) == 2
 
 
 @pytest.mark.parametrize("upn", [None, ""])
+@pytest.mark.usefixtures("either_index")
 def test_1520_children_without_upn_never_take_part(validate, upn):
     children = [child(id=f"C{n}", upn=upn, upn_unknown="UN2") for n in range(3)]
     assert issues_of(validate, "1520", *children) == []
 
 
+@pytest.mark.usefixtures("either_index")
 def test_1520_former_upn_plays_no_part(validate):
     assert issues_of(validate, "1520", child(id="C1", upn=UPN),
                   child(id="C2", former_upn=UPN)) == []
 
 
+@pytest.mark.usefixtures("either_index")
 def test_1520_two_children_sharing_id_and_upn_get_two_issues(validate):
     # The implementation groups by (LAchildID, UPN) and reports one.
     found = issues_of(validate, "1520", child(id="C1", upn=UPN), child(id="C1", upn=UPN))
@@ -77,6 +93,7 @@ def test_1520_two_children_sharing_id_and_upn_get_two_issues(validate):
 
 # -- 8510 duplicate LA child ID ------------------------------------------------------------
 
+@pytest.mark.usefixtures("either_index")
 def test_8510_fails_twice_for_two_children_with_the_same_id(validate):
     found = issues_of(validate, "8510", child(id="C123", upn="H801200001001"),
                    child(id="C9"), child(id="C123", upn="T942123424567"))
@@ -86,17 +103,20 @@ def test_8510_fails_twice_for_two_children_with_the_same_id(validate):
     assert [issue.detail_text for issue in found] == ["also Child[3]", "also Child[1]"]
 
 
+@pytest.mark.usefixtures("either_index")
 def test_O9_8510_compares_case_sensitively(validate):
     # COLLECT might treat these as equal; the spec says exact.
     assert issues_of(validate, "8510", child(id="C123"), child(id="c123")) == []
 
 
+@pytest.mark.usefixtures("either_index")
 def test_8510_trims_before_comparing(validate):
     assert len(issues_of(validate, "8510", child(id="C123", upn=UPN),
                       child(id=" C123 ", upn="T942123424567"))) == 2
 
 
 @pytest.mark.parametrize("la_child_id", [None, ""])
+@pytest.mark.usefixtures("either_index")
 def test_8510_children_without_id_are_not_duplicates(validate, la_child_id):
     report = validate(make_return(child(id=la_child_id, upn=UPN),
                                   child(id=la_child_id, upn="T942123424567")))
@@ -277,11 +297,13 @@ def test_2888Q_children_sharing_an_id_are_not_combined(validate):
 
 # -- readings of the group 1 spec: absent values, trimming -------------------------------------
 
+@pytest.mark.usefixtures("either_index")
 def test_1520_whitespace_only_upns_are_not_duplicates(validate):
     assert issues_of(validate, "1520", child(id="C1", upn="   ", upn_unknown="UN2"),
                   child(id="C2", upn=" ", upn_unknown="UN2")) == []
 
 
+@pytest.mark.usefixtures("either_index")
 def test_8510_whitespace_only_ids_are_not_duplicates(validate):
     report = validate(make_return(child(id="  ", upn="H801200001001"),
                                   child(id=" ", upn="T942123424567")))
@@ -289,6 +311,7 @@ def test_8510_whitespace_only_ids_are_not_duplicates(validate):
     assert [issue.child.index for issue in fired(report, "8500")] == [1, 2]
 
 
+@pytest.mark.usefixtures("either_index")
 def test_8510_three_children_sharing_an_id_give_three_issues(validate):
     found = issues_of(validate, "8510", child(id="C1", upn="H801200001001"),
                    child(id="C1", upn="T942123424567"), child(id="C1", upn=None,
@@ -327,14 +350,19 @@ def test_comment_or_pi_inside_a_value_keeps_its_text(validate):
     assert [issue.detail for issue in fired(report, "2887Q")] == ["2 codes used: HAND, MOB"]
 
 
-def test_duplicates_across_batches_of_the_holder_table_are_found_exactly(monkeypatch):
-    """The values go to disk in batches: a value shared across batches is still found, with
-    each child's own line, its count and the first holders, in child order."""
+@pytest.mark.parametrize("in_memory", [100, 0, 4], ids=["in memory", "on disk", "spilled"])
+def test_duplicates_are_found_exactly_in_memory_and_across_batches_on_disk(monkeypatch,
+                                                                        in_memory):
+    """The values stay in memory up to IN_MEMORY, then all go to disk in batches: a value
+    shared across batches is still found, with each child's own line, its count and the first
+    holders, in child order; the same rows either way."""
+    monkeypatch.setattr(_Holders, "IN_MEMORY", in_memory)
     monkeypatch.setattr(_Holders, "_BATCH", 3)
     holders = _Holders()
     values = ["A", "b", "B", "A", "c", "A", "b"]  # "b" and "B" differ: case-sensitive
     for index, value in enumerate(values, start=1):
         holders.add(value, ChildRef(index, f"C{index}", 10 * index), 10 * index + 2)
+    assert (holders._db is None) == (in_memory == 100)
     found = [(ref.index, value, line, count, [r.index for r in first])
              for value, ref, line, count, first in holders.shared()]
     assert found == [(1, "A", 12, 3, [1, 4, 6]), (2, "b", 22, 2, [2, 7]),
@@ -342,17 +370,34 @@ def test_duplicates_across_batches_of_the_holder_table_are_found_exactly(monkeyp
                      (7, "b", 72, 2, [2, 7])]
 
 
-def test_the_holder_table_keeps_no_value_in_memory():
-    """Memory stays flat whatever the size of the return: 100,000 children's values held
-    cost less than 5 MB of Python memory, a batch waiting to be written (as objects they
-    took about 45 MB)."""
+@pytest.mark.parametrize("in_memory", [1000, 0], ids=["in memory", "on disk"])
+def test_the_first_holders_named_are_the_first_six_in_child_order(monkeypatch, in_memory):
+    """Eight children share a value: each issue counts eight and names the first
+    OTHERS_SHOWN + 1 holders (the others are taken from them), in memory and on disk alike."""
+    monkeypatch.setattr(_Holders, "IN_MEMORY", in_memory)
+    holders = _Holders()
+    for index in range(1, 11):
+        holders.add("X" if index % 5 else "Y", ChildRef(index, f"C{index}", index), index)
+    rows = [(ref.index, value, count, [r.index for r in first])
+            for value, ref, _line, count, first in holders.shared()]
+    first_x = [1, 2, 3, 4, 6, 7]
+    assert rows == [(index, "Y", 2, [5, 10]) if index % 5 == 0 else (index, "X", 8, first_x)
+                    for index in range(1, 11)]
+
+
+def test_past_in_memory_the_holder_table_keeps_no_value_in_memory():
+    """Memory stays flat whatever the size of the return: once IN_MEMORY values are passed,
+    they go to disk, and 300,000 children's values held cost less than 25 MB of Python
+    memory (the first IN_MEMORY as objects on their way to disk, then a batch waiting to be
+    written); as objects they would take about 70 MB."""
     holders = _Holders()
     tracemalloc.start()
     try:
-        for index in range(1, 100_001):
+        for index in range(1, 300_001):
             holders.add(f"H{index:012d}", ChildRef(index, f"C{index}", index), index)
         _now, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert peak < 5 * 2**20
+    assert holders._db is not None
+    assert peak < 25 * 2**20
     assert list(holders.shared()) == []

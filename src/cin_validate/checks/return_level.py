@@ -1,15 +1,17 @@
 """Return-level checks over all children: duplicates and percentages (group 1).
 
 Each keeps only small facts while the children stream past: for the duplicate rules the value
-with the child's reference and place (in a temporary table on disk), for the percentages a few
-counters.
+with the child's reference and place (in memory, or in a temporary table on disk for a return
+larger than any real one), for the percentages a few counters.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from contextlib import contextmanager
 from functools import lru_cache
+from operator import itemgetter
 from typing import Iterable, Iterator
 
 from ..model import Child, ChildRef
@@ -39,40 +41,67 @@ def _on_disk() -> Iterator[None]:
 
 
 class _Holders:
-    """Which child holds each value of an identifier, kept on disk rather than in memory.
+    """Which child holds each value of an identifier: in memory for any real return, on disk
+    past `IN_MEMORY` values.
 
     This is the one record of a return that grows with its size (as Python objects, about
-    450 bytes a child: 450 MB for a million children), and duplicates are rare, so the values
-    go to a table in a private temporary SQLite database ("" as its name: a file with no name
-    on disk, gone when closed or when the process ends) in batches, and only the duplicated
-    ones are read back. SQLite compares TEXT byte for byte, so matching stays exact and
-    case-sensitive.
+    230 bytes a value: 230 MB for a million children). The largest local authorities return
+    a few tens of thousands of children, so up to `IN_MEMORY` values stay in a list; past
+    that, every value goes to a table in a private temporary SQLite database ("" as its name: a file with no
+    name on disk, gone when closed or when the process ends) in batches, and only the
+    duplicated ones are read back. Either way a value matches only an equal string (SQLite
+    compares TEXT byte for byte), so matching is exact and case-sensitive, and `shared`
+    gives the same rows.
     """
 
+    IN_MEMORY = 100_000  # about 23 MB at most, more than any real return holds
     _BATCH = 10_000
 
     def __init__(self) -> None:
-        with _on_disk():
-            self._db = sqlite3.connect("")
-            self._db.execute("PRAGMA journal_mode = OFF")  # a scratch table: nothing to roll back
-            self._db.execute("CREATE TABLE holder (value TEXT, child INTEGER, id TEXT,"
-                             " child_line INTEGER, line INTEGER)")
-        self._pending: list[tuple] = []
+        self._db: sqlite3.Connection | None = None  # made when IN_MEMORY values are passed
+        self._pending: list[tuple] = []  # (value, child, its ID, its line, line of the value)
 
     def add(self, value: str, ref: ChildRef, line: int | None) -> None:
         self._pending.append((value, ref.index, ref.la_child_id, ref.line, line))
-        if len(self._pending) >= self._BATCH:
+        if len(self._pending) >= (self._BATCH if self._db else self.IN_MEMORY):
             self._flush()
 
     def _flush(self) -> None:
         with _on_disk():
+            if self._db is None:
+                self._db = sqlite3.connect("")
+                self._db.execute("PRAGMA journal_mode = OFF")  # a scratch table: no rollback
+                self._db.execute("CREATE TABLE holder (value TEXT, child INTEGER, id TEXT,"
+                                 " child_line INTEGER, line INTEGER)")
             self._db.executemany("INSERT INTO holder VALUES (?, ?, ?, ?, ?)", self._pending)
         self._pending = []
 
     def shared(self) -> Iterator[tuple[str, ChildRef, int | None, int, tuple[ChildRef, ...]]]:
         """(value, child, line of its element, how many hold the value, the first
         OTHERS_SHOWN + 1 of them) for each child holding a value another child holds too,
-        in child order; then the database is closed."""
+        in child order."""
+        if self._db is None:
+            yield from self._shared_in_memory()
+        else:
+            yield from self._shared_on_disk()
+
+    def _shared_in_memory(self) -> Iterator[tuple]:
+        rows = self._pending  # in child order: children add their values as they stream
+        values = list(map(itemgetter(0), rows))
+        if len(set(values)) == len(values):
+            return  # the usual case: no value held twice
+        holders = {value: count for value, count in Counter(values).items() if count > 1}
+        first: dict[str, list[ChildRef]] = {value: [] for value in holders}
+        shared = [row for row in rows if row[0] in holders]  # usually none
+        for value, child, la_child_id, child_line, _line in shared:
+            if len(first[value]) <= OTHERS_SHOWN:
+                first[value].append(ChildRef(child, la_child_id, child_line))
+        for value, child, la_child_id, child_line, line in shared:
+            yield (value, ChildRef(child, la_child_id, child_line), line, holders[value],
+                   tuple(first[value]))
+
+    def _shared_on_disk(self) -> Iterator[tuple]:
+        """`shared` from the table; then the database is closed."""
         self._flush()
         try:
             with _on_disk():
