@@ -78,6 +78,9 @@ def _corpus(directory):
         child(episode(nfa=None, ref="2023-01-05"), id="E11", upn=None, upn_unknown="UN7"),
         child(episode(reason="RC7", close="2024-06-31"), episode(ref="2024-06-10"), id="E12"),
         child(id="E13", dob=None, edob="2024-01-01", sex="F"),
+        # nor these faults, of the identifiers and the disabilities: 8770Q, 1560Q, 8790, 8794
+        child(id="E14", upn=None, dob="2010-01-01", former_upn="h801200001001",
+              disabilities=("NONE", "MOB", "MOB")),
     )
     texts.append(edge.encode())
     for number, text in enumerate(texts):

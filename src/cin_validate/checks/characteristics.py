@@ -11,6 +11,7 @@ from typing import Iterable
 
 from ..model import Characteristics, Child
 from .base import Context, Finding, at, at_each, found
+from .facts import SEVERAL_DISABILITIES, needs
 
 NO_DISABILITY = "NONE"
 
@@ -54,6 +55,7 @@ def disability_missing_or_invalid(child: Child, ctx: Context) -> Iterable[Findin
                   + at_each(further_action, "ReferralNFA"))
 
 
+@needs(SEVERAL_DISABILITIES)
 def none_with_other_disabilities(child: Child, ctx: Context) -> Iterable[Finding]:
     """8790: NONE is the only disability value when it is given.
 
@@ -65,6 +67,7 @@ def none_with_other_disabilities(child: Child, ctx: Context) -> Iterable[Finding
         yield Finding(at_each(child.characteristics.disability_items, "Disability"))
 
 
+@needs(SEVERAL_DISABILITIES)
 def disability_repeated(child: Child, ctx: Context) -> Iterable[Finding]:
     """8794: no disability value appears twice for one child.
 

@@ -31,6 +31,9 @@ CIN_PLAN = 1 << 8
 SECTION47 = 1 << 9
 PROTECTION_PLAN = 1 << 10
 PRE_PROCEEDINGS = 1 << 11  # a <PreProceedingsandFGDM> group (2026-27 on)
+NO_UPN = 1 << 12  # no UPN: the rules asking why one is missing
+FORMER_UPN = 1 << 13  # a former UPN
+SEVERAL_DISABILITIES = 1 << 14  # two or more disability values (most children have one)
 
 Check = TypeVar("Check", bound=Callable)
 
@@ -53,13 +56,15 @@ def needs_of(check: Callable) -> int:
 def facts_of(child: Child) -> int:
     """The facts `child` holds, as one int."""
     ids = child.identifiers
-    held = 0
-    if ids.upn is not None:
-        held |= UPN
+    held = UPN if ids.upn is not None else NO_UPN
+    if ids.former_upn is not None:
+        held |= FORMER_UPN
     if ids.expected_birth_date is not None:
         held |= EXPECTED_BIRTH
     if ids.death_date is not None:
         held |= DEATH
+    if len(child.characteristics.disabilities) > 1:
+        held |= SEVERAL_DISABILITIES
     if len(child.episodes) > 1:
         held |= SEVERAL_EPISODES
     for episode in child.episodes:

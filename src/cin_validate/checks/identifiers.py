@@ -14,7 +14,7 @@ from typing import Iterable
 from ..dates import add_days, add_months, add_years, birthday
 from ..model import Child
 from .base import Context, Finding, at, at_each, found
-from .facts import DEATH, EXPECTED_BIRTH, UPN, needs
+from .facts import DEATH, EXPECTED_BIRTH, FORMER_UPN, NO_UPN, UPN, needs
 
 # UN1 says "not of school age", so it is no reason for a school-age child (8770Q).
 NOT_OF_SCHOOL_AGE = "UN1"
@@ -140,6 +140,7 @@ def upn_last_character_invalid(child: Child, ctx: Context) -> Iterable[Finding]:
         yield found(child.identifiers, "UPN")
 
 
+@needs(FORMER_UPN)
 def former_upn_badly_formatted(child: Child, ctx: Context) -> Iterable[Finding]:
     """1560Q: a former UPN must look like a permanent or a temporary UPN (format only).
 
@@ -156,6 +157,7 @@ def _school_age_reason(reason: str | None, ctx: Context) -> bool:
     return reason != NOT_OF_SCHOOL_AGE and reason in ctx.codes["upn-unknown"]
 
 
+@needs(NO_UPN)
 def upn_missing_for_school_age_child(child: Child, ctx: Context) -> Iterable[Finding]:
     """8770Q: a school-age child with a further-action referral needs a UPN or a reason UN2-UN7.
 
