@@ -47,9 +47,9 @@ class _Holders:
     This is the one record of a return that grows with its size (as Python objects, about
     230 bytes a value: 230 MB for a million children). The largest local authorities return
     a few tens of thousands of children, so up to `IN_MEMORY` values stay in a list; past
-    that, every value goes to a table in a private temporary SQLite database ("" as its name: a file with no
-    name on disk, gone when closed or when the process ends) in batches, and only the
-    duplicated ones are read back. Either way a value matches only an equal string (SQLite
+    that, every value goes to a table in a private temporary SQLite database ("" as its name:
+    a file with no name on disk, gone when closed or when the process ends) in batches, and
+    only the duplicated ones are read back. Either way a value matches only an equal string (SQLite
     compares TEXT byte for byte), so matching is exact and case-sensitive, and `shared`
     gives the same rows.
     """
