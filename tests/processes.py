@@ -52,6 +52,13 @@ def handles(pid: int, signum: int) -> bool:
     return caught is not None and bool(int(caught, 16) >> (signum - 1) & 1)
 
 
+def signal_masks(pid: int) -> dict[str, str]:
+    """Which signals process `pid` ignores, blocks and catches (hex masks), and its state: to
+    say why a signal did not stop it."""
+    return {key: value for key, value in _status(pid).items()
+            if key in ("State", "SigIgn", "SigBlk", "SigCgt")}
+
+
 def running(pid: int) -> bool:
     """Whether `pid` is a live process (not gone, not a zombie waiting to be reaped)."""
     state = _status(pid).get("State", "")

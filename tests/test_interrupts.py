@@ -9,7 +9,7 @@ import signal
 import sys
 
 import pytest
-from processes import children, cli, handles, running, synthetic_return, wait_until
+from processes import children, cli, handles, running, signal_masks, synthetic_return, wait_until
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="reads /proc to see handlers and worker processes")
@@ -27,18 +27,21 @@ def temporaries(folder):
 
 
 def stop(process, signum):
-    """Send `signum` once the run is under way (its SIGTERM handler is installed), then wait."""
+    """Send `signum` once the run is under way (its SIGTERM handler is installed), then wait.
+    Returns its standard error, and how the run stood as the signal went: whether it
+    ignored, blocked or caught each signal (the hex masks of /proc/PID/status)."""
     wait_until(lambda: handles(process.pid, signal.SIGTERM), timeout=30)
+    masks = signal_masks(process.pid)
     process.send_signal(signum)
     _, stderr = process.communicate(timeout=60)
-    return stderr.decode()
+    return stderr.decode(), masks
 
 
 @pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_a_signal_while_validating_is_its_status_and_one_line(large, signum, status):
     process = cli(large[0], "--format", "json", "--no-config")
-    stderr = stop(process, signum)
-    assert process.returncode == status
+    stderr, masks = stop(process, signum)
+    assert process.returncode == status, (stderr, masks)
     assert stderr == f"cin-validate: interrupted ({signal.Signals(signum).name})\n"
 
 
