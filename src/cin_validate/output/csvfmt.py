@@ -1,10 +1,13 @@
 """CSV for analysts: one row per issue, opening cleanly in Excel.
 
 UTF-8 with a byte-order mark (so Excel reads the encoding), every field quoted, CRLF line ends.
-Columns: Code, Severity, Message, Child ID, Fields, Values, Line, Detail, File. Fields and
-Values are "; "-separated, in the same order (a value that was not written is empty). Several
-files go into one table (the File column tells them apart); a file that could not be validated
-is one row with severity "unreadable" and the reason as its message.
+Columns: Code, Severity, Message, Child ID, Fields, Values, Line, Detail, File, Rule set,
+Rule set status. Fields and Values are "; "-separated, in the same order (a value that was not
+written is empty). Every row names the rule set its file was validated against and its status
+(years.md: every format does, so a preview year's is never hidden). Several files go into one
+table (the File column tells them apart); a file that could not be validated is one row with
+severity "unreadable" and the reason as its message, and a file with no issue one row with
+severity "none", so that every file given has a row.
 
 A cell that Excel would run as a formula (starting with =, +, @, a tab, or a - that does not
 start a number) is written with a leading apostrophe, as OWASP advises for CSV injection.
@@ -19,7 +22,8 @@ from typing import Sequence, TextIO
 from ..report import Issue
 
 COLUMNS = ("Code", "Severity", "Message", "Child ID", "Fields", "Values", "Line", "Detail",
-           "File")
+           "File", "Rule set", "Rule set status")  # columns are only ever added, at the end
+NO_ISSUE = "no issues found"
 _NUMBER = re.compile(r"-\d+(\.\d+)?$")
 
 
@@ -29,10 +33,11 @@ def safe_cell(text: str) -> str:
     return text
 
 
-def issue_row(issue: Issue, file: str) -> list[str]:
+def issue_row(issue: Issue, report) -> list[str]:
     return [issue.code, issue.severity, issue.message,
             issue.child.label if issue.child else "", issue.fields_text,
-            issue.values_text or "", str(issue.line or ""), issue.detail_text or "", file]
+            issue.values_text or "", str(issue.line or ""), issue.detail_text or "", report.file,
+            report.collection.year, report.collection.status]
 
 
 def render(out: TextIO, results: Sequence) -> None:
@@ -41,10 +46,16 @@ def render(out: TextIO, results: Sequence) -> None:
     writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for result in results:
-        if result.report is None:
+        report = result.report
+        if report is None:
             writer.writerow([safe_cell(cell) for cell in
                              ("", result.verdict or "unreadable", result.error or "", "", "", "",
-                              str(result.line or ""), "", result.path)])
+                              str(result.line or ""), "", result.path, "", "")])
             continue
-        for issue in result.report.issues:
-            writer.writerow([safe_cell(cell) for cell in issue_row(issue, result.report.file)])
+        for issue in report.issues:
+            writer.writerow([safe_cell(cell) for cell in issue_row(issue, report)])
+        if not report.issues:
+            message = f"{NO_ISSUE} ({report.baseline.brief})" if report.baseline else NO_ISSUE
+            writer.writerow([safe_cell(cell) for cell in
+                             ("", "none", message, "", "", "", "", "", report.file,
+                              report.collection.year, report.collection.status)])

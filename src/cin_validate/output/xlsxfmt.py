@@ -144,7 +144,7 @@ def _rule_rows(results: Sequence) -> list[list]:
 def _issue_rows(reports: list) -> Iterator[list]:
     for report in reports:
         for issue in report.issues:
-            row: list = issue_row(issue, report.file)
+            row: list = issue_row(issue, report)
             row[6] = issue.line if issue.line else None
             yield row
 
