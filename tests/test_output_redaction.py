@@ -233,3 +233,34 @@ def test_help_says_the_environment_key_implies_redact():
     text = " ".join(run("validate", "--help").stdout.split())
     assert "CIN_VALIDATE_REDACT_KEY" in text
     assert "the key, given here or in CIN_VALIDATE_REDACT_KEY, implies --redact" in text
+
+
+def test_the_text_of_unknown_elements_is_never_shown_redacted_or_in_ci_formats(tmp_path):
+    """A producer's own elements (notice S01) may hold anything: a child's name, a note naming a
+    sibling and a date of birth. Under --redact no format shows their text, nor do the CI
+    formats without it; the notices still name the elements. A known value equal to such a
+    text (a ReferralNFA "false" beside a producer's <Flag>false</Flag>) is still shown."""
+    from builders import assessment, child, episode, make_return
+
+    path = tmp_path / "own-elements.xml"
+    path.write_text(make_return(
+        child(id="NM1A", extra="<ChildName>Jolene Smythe</ChildName><Flag>false</Flag>"),
+        child(episode(assessment(), extra="<CaseWorkerNote>see sibling NM1A, DOB 2015-06-15"
+                                          "</CaseWorkerNote>"), id="NM2B"),
+        child(episode(nfa="false"), id="NM3C", upn=None, upn_unknown="UN7")))  # 8772
+    hidden = ("Jolene", "sibling", "2015-06-15")
+    for fmt in FORMATS:
+        out = tmp_path / f"report-{fmt}"
+        assert run(path, "--format", fmt, "-o", out, "--redact", "--details",
+                   "--no-config").exit_code in (0, 1)
+        text = everything_written(out)
+        for secret in hidden + ("NM1A", "NM2B", "NM3C"):
+            assert secret not in text, (fmt, secret)
+    for fmt in WITHOUT_PERSONAL_VALUES:
+        text = run(path, "--format", fmt, "--no-config").stdout
+        assert not any(secret in text for secret in hidden), fmt
+    data = json.loads(run(path, "--format", "json", "--redact", "--no-config").stdout)
+    values = {place["field"]: place["value"] for issue in data["issues"]
+              for place in issue["locations"]}
+    assert values["ChildName"] == values["Flag"] == privacy.REDACTED
+    assert values["ReferralNFA"] == "false"  # 8772's, as written

@@ -5,7 +5,8 @@ issues are the original's, each transformed as it is read (`Issues.mapped`), nev
 
 - `redact(report, pseudonyms)` (`--redact`): every child ID becomes a stable pseudonym and every
   value that identifies a person (UPN, former UPN, dates of birth, expected birth and death, and
-  any unknown element inside <ChildIdentifiers>) becomes "[redacted]";
+  any unknown element inside <ChildIdentifiers>) becomes "[redacted]", as does the text of any
+  element the return does not define (notice S01), wherever it is;
 - `without_personal_values(report)`: the same values dropped, child IDs kept. The CI formats
   (`github`, `junit`) draw from it always, because CI logs are widely readable.
 
@@ -39,6 +40,9 @@ CHILD_ID_FIELD = "LAchildID"
 # Inside <ChildIdentifiers>, only these values may be shown as written (with the child ID);
 # anything else there, known or not (a misspelt <UPN>, a producer's <NHSNumber>), is dropped.
 SAFE_IDENTIFIER_FIELDS = frozenset({"Sex", "UPNunknown"})
+# An element the return does not define may hold whatever its producer put there (a child's
+# name, a note naming a sibling), so its text is never shown either.
+UNKNOWN_ELEMENT = "S01"
 
 
 PSEUDONYM_PREFIX, PSEUDONYM_DIGITS = "anon-", 12
@@ -69,7 +73,13 @@ class Pseudonyms:
         return pseudonym
 
 
-def _is_personal(place: Place) -> bool:
+def _is_personal(place: Place, code: str) -> bool:
+    """Whether the value at `place`, quoted by an issue of rule `code`, may identify a person."""
+    return code == UNKNOWN_ELEMENT or _identifies(place)
+
+
+def _identifies(place: Place) -> bool:
+    """A value of a field that identifies a person, wherever it is quoted."""
     if place.field in PERSONAL_FIELDS:
         return True
     return (place.path.split("[", 1)[0].split("/", 1)[0] == "ChildIdentifiers"
@@ -79,12 +89,13 @@ def _is_personal(place: Place) -> bool:
 class _Transform:
     def __init__(self, report: Report, pseudonyms: Pseudonyms | None):
         self.pseudonyms = pseudonyms
-        # Every value the report quotes that must not be shown, to replace wherever a place
-        # quotes the same value (a referral date equal to a date of birth, say).
+        # Every identifying value the report quotes, to replace wherever a place quotes the
+        # same value (a referral date equal to a date of birth, say). Not the text of unknown
+        # elements: a producer's <Flag>true</Flag> must not hide every ReferralNFA.
         self.replacements: dict[str, str] = {}
         for issue in report.issues:
             for place in issue.places:
-                if place.value and _is_personal(place):
+                if place.value and _identifies(place):
                     self.replacements[place.value] = REDACTED
             if pseudonyms is not None:
                 for child_id in self._child_ids(issue):
@@ -98,10 +109,10 @@ class _Transform:
             if place.field == CHILD_ID_FIELD and place.value:
                 yield place.value
 
-    def place(self, place: Place) -> Place:
+    def place(self, place: Place, code: str) -> Place:
         if place.value is None:
             return place
-        if _is_personal(place):
+        if _is_personal(place, code):
             return dataclasses.replace(place, value=REDACTED)
         if place.field == CHILD_ID_FIELD and self.pseudonyms is not None:
             return dataclasses.replace(place, value=self.pseudonyms(place.value))
@@ -121,9 +132,10 @@ class _Transform:
 
     def issue(self, issue: Issue) -> Issue:
         # A check's words about a personal value may give part of it away: they go with it.
-        about_personal_values = any(_is_personal(place) for place in issue.places)
+        about_personal_values = any(_is_personal(place, issue.code) for place in issue.places)
         return dataclasses.replace(issue, child=self.child(issue.child),
-                                   places=tuple(self.place(place) for place in issue.places),
+                                   places=tuple(self.place(place, issue.code)
+                                                for place in issue.places),
                                    detail=None if about_personal_values else issue.detail,
                                    others=self.others(issue.others))
 
