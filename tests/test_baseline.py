@@ -189,6 +189,22 @@ def test_several_files_are_matched_by_file_name(files, tmp_path):
     assert result.exit_code == 0
 
 
+def test_a_folder_holding_one_export_matches_a_one_file_baseline_whatever_its_name(tmp_path):
+    """The README's nightly job validates a folder holding one export that carries its date:
+    tonight's file matches last night's baseline although their names differ."""
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    (folder / "cin-2025-01-01.xml").write_text(LAST_NIGHT)
+    last = tmp_path / "last.json"
+    assert run(folder, "-o", last, "--no-config").exit_code == 1
+    (folder / "cin-2025-01-01.xml").rename(folder / "cin-2025-01-02.xml")
+    result = run(folder, "--baseline", last, "--fail-on", "query", "--format", "json",
+                 "--no-config")
+    (data,) = json.loads(result.stdout)
+    assert data["baseline"]["new"] == 0 and data["baseline"]["unchanged"] == 3
+    assert result.exit_code == 0
+
+
 def test_without_a_baseline_the_json_says_null(files):
     assert json_of(files[0])[1]["baseline"] is None
 

@@ -281,7 +281,7 @@ def validate(files: tuple[str, ...], year: str | None, fmt: str | None, output: 
         if known is not None:  # after redaction: identities as the report shows them
             for result in results:
                 if result.report is not None:
-                    result.report = baseline.apply(result.report, known, alone=not run.several)
+                    result.report = baseline.apply(result.report, known, alone=len(results) == 1)
         results = batch.judge(results, run.fail_on)
         _write(run, results, details=details, quiet=quiet, redacted=redact)
         _write_step_summary(run, results)
