@@ -4,6 +4,7 @@ The input file is never modified.
 """
 
 import hashlib
+import json
 
 import pytest
 from builders import child, make_return
@@ -70,7 +71,13 @@ def test_bad_input_gives_one_line_and_exit_2(tmp_path, name, fmt):
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"cin-validate: error: {path}")
     assert "Traceback" not in result.output
-    assert result.stdout == ""  # no half report
+    if fmt == "terminal":
+        assert result.stdout == ""  # no half report
+    else:  # a whole one that says why, for the script parsing it
+        error = lines[0].removeprefix("cin-validate: error: ")
+        assert json.loads(result.stdout) == {"file": str(path), "verdict": "unreadable",
+                                             "error": error,
+                                             "error_line": json.loads(result.stdout)["error_line"]}
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 
 
@@ -147,3 +154,38 @@ def test_no_hint_when_the_file_does_not_look_like_anything_else(tmp_path, conten
     path = tmp_path / "r.xml"
     path.write_bytes(content)
     assert "this looks like" not in run(str(path)).stderr
+
+
+def test_one_unreadable_file_still_gives_each_machine_format_saying_why(tmp_path):
+    """A CI job that parses or uploads the report finds why the export could not be read: the
+    JSON object of an unreadable file, one GitHub error, a JUnit <error>, a CSV row, every -o
+    file written whole; the terminal shows only the line on standard error; exit 2."""
+    import xml.etree.ElementTree as ET
+
+    path = tmp_path / "bad.xml"
+    path.write_bytes(BAD_INPUTS["truncated"])
+    error = run(str(path)).stderr.strip().removeprefix("cin-validate: error: ")
+    assert run(str(path)).stdout == ""
+    data = json.loads(run(str(path), "--format", "json").stdout)
+    assert data == {"file": str(path), "verdict": "unreadable", "error": error,
+                    "error_line": data["error_line"]} and data["error_line"]
+    github = run(str(path), "--format", "github").stdout.splitlines()
+    assert len(github) == 1 and github[0].startswith(f"::error file={path}")
+    outputs = [tmp_path / name for name in ("r.json", "r.xml", "r.csv", "r.html", "r.xlsx",
+                                            "r.txt")]
+    result = run(str(path), *[arg for out in outputs for arg in ("-o", str(out))])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert json.loads(outputs[0].read_text())["verdict"] == "unreadable"
+    assert ET.parse(outputs[1]).getroot().find("testsuite/testcase/error") is not None
+    assert '"unreadable"' in outputs[2].read_text(encoding="utf-8-sig")
+    assert all(out.stat().st_size > 0 for out in outputs)
+    assert error in outputs[5].read_text()
+
+
+@pytest.mark.parametrize("fail_on, verdict", [("error", "fail"), ("never", "pass")])
+def test_the_json_of_one_file_says_its_verdict(fail_on, verdict):
+    from output_helpers import PROBLEMS
+
+    data = json.loads(run(str(PROBLEMS), "--format", "json", "--fail-on", fail_on,
+                          "--no-config").stdout)
+    assert data["verdict"] == verdict and data["summary"]["errors"] > 0

@@ -5,6 +5,7 @@ renamed; values garbled), cin-validate either validates the file (exit 0 or 1) o
 line why it cannot (exit 2). Seeds are fixed, so a failure reproduces.
 """
 
+import json
 import random
 import re
 from pathlib import Path
@@ -70,4 +71,4 @@ def test_mutated_returns_never_crash(tmp_path, seed):
     assert result.exception is None or isinstance(result.exception, SystemExit), seed
     if result.exit_code == 2:
         assert len(result.stderr.strip().splitlines()) == 1, (seed, result.stderr)
-        assert result.stdout == ""
+        assert json.loads(result.stdout)["verdict"] == "unreadable", seed  # whole, says why

@@ -65,14 +65,14 @@ def test_the_readme_lists_the_registrys_formats_and_extensions():
 # --- JSON: written issue by issue, the same bytes ---------------------------------------------
 
 def expected_json(results, several: bool) -> bytes:
-    """The JSON as one `json.dumps` of the whole report writes it: the contract's bytes."""
+    """The JSON as one `json.dumps` of the whole report writes it: the contract's bytes. One
+    file's object, alone or in the list of several, ends with its verdict."""
+    value = [{**result.report.to_dict(), "verdict": result.verdict}
+             if result.report is not None else
+             {"file": result.path, "verdict": result.verdict, "error": result.error,
+              "error_line": result.line} for result in results]
     if not several:
-        value = results[0].report.to_dict()
-    else:
-        value = [{**result.report.to_dict(), "verdict": result.verdict}
-                 if result.report is not None else
-                 {"file": result.path, "verdict": result.verdict, "error": result.error,
-                  "error_line": result.line} for result in results]
+        (value,) = value
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

@@ -99,12 +99,11 @@ def _run(path: str, last: yony.Measures | None = None, *, year: str | None = Non
          select: tuple[str, ...] = (), ignore: tuple[str, ...] = (),
          on_child: Callable[[int], None] | None = None) -> Report:
     """Validate one file through the Python API (with the YonY checks against `last` when
-    given), turning every failure into one line and a distinct exit code."""
+    given), turning every failure but a file that cannot be read (`ReturnError`, which the
+    caller reports) into one line and a distinct exit code."""
     try:
         return api.validate(path, year=year, select=select, ignore=ignore, previous=last,
                             on_child=on_child)
-    except ReturnError as error:
-        _fail(error.one_line(), EXIT_INVALID)
     except (yony.PreviousNotEarlier, NothingSelected) as error:
         _fail(str(error), EXIT_INVALID)
     except CheckFailed as error:
@@ -266,12 +265,7 @@ def validate(files: tuple[str, ...], year: str | None, fmt: str | None, output: 
     if run.several:
         results = _validate_many(run, jobs=jobs or os.cpu_count() or 1, show=show)
     else:
-        path, start = run.paths[0], time.perf_counter()
-        with progress.bar(run.paths, enabled=show, per_child=True) as bar:
-            on_child = (lambda count: bar.child(path, count)) if bar else None
-            report = _run_year_on_year(path, previous, previous_counts, year=run.year,
-                                       select=run.select, ignore=run.ignore, on_child=on_child)
-        results = [batch.FileResult(path, report, seconds=time.perf_counter() - start)]
+        results = [_validate_alone(run, previous, previous_counts, show=show)]
     try:
         if redact:
             pseudonyms = privacy.Pseudonyms(redact_key)
@@ -289,6 +283,23 @@ def validate(files: tuple[str, ...], year: str | None, fmt: str | None, output: 
         _fail(f"{', '.join(run.paths)}: too large to validate in the memory available "
               "(writing the report)", EXIT_INVALID)
     sys.exit(batch.exit_code(results))
+
+
+def _validate_alone(run: _Run, previous: str | None, previous_counts: str | None, *,
+                    show: bool) -> batch.FileResult:
+    """The one file given. One that cannot be read is its line on standard error and exit 2,
+    and still a result for the machine-readable formats, which say so as for several files
+    (a CI job parsing the report, or uploading it, finds why)."""
+    path, start = run.paths[0], time.perf_counter()
+    try:
+        with progress.bar(run.paths, enabled=show, per_child=True) as bar:
+            on_child = (lambda count: bar.child(path, count)) if bar else None
+            report = _run_year_on_year(path, previous, previous_counts, year=run.year,
+                                       select=run.select, ignore=run.ignore, on_child=on_child)
+    except ReturnError as error:
+        exits.error_line(error.one_line())
+        return batch.FileResult(path, error=error.one_line(), line=error.line)
+    return batch.FileResult(path, report, seconds=time.perf_counter() - start)
 
 
 def _baseline(path: str | None, *, redacted: bool, keyed: bool) -> baseline.Baseline | None:
@@ -465,6 +476,8 @@ def _write_step_summary(run: _Run, results: list[batch.FileResult]) -> None:
 def _show(run: _Run, results: list[batch.FileResult], *, details: bool, quiet: bool,
           redacted: bool) -> None:
     """The terminal format, drawn live on standard output."""
+    if not run.several and results[0].report is None:
+        return  # the one file could not be read: its line on standard error says why
     console = terminal.make_console()
     if run.several:
         terminal.render_many(results, console, details=details, quiet=quiet,
@@ -500,8 +513,11 @@ def _configured_year(file: str) -> str | None:
 def notes(file: str, year: str | None, previous: str | None,
           previous_counts: str | None) -> None:
     """Print only the auto-OK return-level notes for FILE, ready to paste into COLLECT."""
-    report = _run_year_on_year(file, previous, previous_counts,
-                               year=year or _configured_year(file))
+    try:
+        report = _run_year_on_year(file, previous, previous_counts,
+                                   year=year or _configured_year(file))
+    except ReturnError as error:
+        _fail(error.one_line(), EXIT_INVALID)
     with exits.standard_output():
         for note in report.notes:
             click.echo(note)

@@ -18,16 +18,16 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, indent=2)  # what json.dumps wou
 
 
 def render(out: TextIO, results: Sequence, several: bool) -> None:
-    """One file's report object, or a list with one object per file, in the order given."""
+    """One file's object, or a list with one object per file, in the order given."""
     chunks = (_array((file_dict(result) for result in results), 0, _object) if several
-              else _object(results[0].report.to_dict(issues=results[0].report.issues), 0))
+              else _object(file_dict(results[0]), 0))
     for chunk in chunks:
         out.write(chunk)
     out.write("\n")
 
 
 def file_dict(result) -> dict:
-    """One file of several: its report's usual object plus "verdict"; or why it was not read.
+    """One file's object: its report's usual object plus "verdict"; or why it was not read.
     The report's issues are left in place, to be written one at a time."""
     if result.report is not None:
         return {**result.report.to_dict(issues=result.report.issues), "verdict": result.verdict}

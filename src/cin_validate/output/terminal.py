@@ -374,9 +374,10 @@ def render_text(out: TextIO, results, *, several: bool, details: bool = False,
                 quiet: bool = False, fail_on: str = policy.DEFAULT_FAIL_ON,
                 redacted: bool = False) -> None:
     """The terminal format as plain text into `out` (a file): one report, or several files'
-    reports (unless quiet) and the summary table."""
+    reports (unless quiet) and the summary table, which also says why one file could not be
+    read."""
     console = make_console(out)
-    if several:
+    if several or results[0].report is None:
         render_many(results, console, details=details, quiet=quiet, fail_on=fail_on,
                     redacted=redacted)
     elif quiet:
