@@ -153,3 +153,25 @@ def test_a_closed_pipe_with_several_files_is_quiet_too(large_return):
     process.wait(timeout=120)
     assert stderr == b""
     assert process.returncode == 141
+
+
+@pytest.mark.parametrize("args", [(), ("--details",), ("-q",)])
+def test_a_terminal_that_cannot_show_a_character_shows_a_question_mark(tmp_path, args):
+    """Windows writes redirected output in cp1252, which has no box-drawing line and no "Ł":
+    the several-file summary and a child ID holding one are shown with "?" or ASCII, not an
+    internal error (exit 3)."""
+    import subprocess
+
+    from builders import child, make_return
+
+    polish = tmp_path / "polish.xml"
+    polish.write_text(make_return(child(id="Łukasz1", sex="X")), encoding="utf-8")
+    done = cli(polish, PROBLEMS, *args, "--no-config", stdout=subprocess.PIPE,
+               stderr=subprocess.PIPE, env={**os.environ, "PYTHONIOENCODING": "cp1252"})
+    out, err = done.communicate(timeout=60)
+    assert done.returncode == 1, err.decode()
+    assert err == b""
+    text = out.decode("cp1252")
+    assert "Summary" in text or args == ("-q",)
+    if args == ("--details",):
+        assert "?ukasz1" in text

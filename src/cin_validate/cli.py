@@ -65,6 +65,7 @@ class _DefaultToValidate(click.Group):
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx):
+        exits.replace_what_cannot_be_shown()
         try:
             with exits.sigterm_raises():
                 return super().invoke(ctx)

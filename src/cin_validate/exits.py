@@ -30,6 +30,15 @@ class Terminated(BaseException):
     that no `except Exception` takes it for a failure, and every cleanup runs."""
 
 
+def replace_what_cannot_be_shown() -> None:
+    """Text for people (the terminal report, error lines) on a stream whose encoding lacks a
+    character (Windows writes redirected output in cp1252; a child ID may hold any letter)
+    shows it as "?" rather than ending the run. Reports for programs are bytes, in UTF-8."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def error_line(message: str) -> None:
     """`cin-validate: error: ...` on standard error: one line, whatever a path in it holds."""
     click.echo(visible(f"cin-validate: error: {message}"), err=True)

@@ -393,5 +393,6 @@ def render_many(results, console: Console, *, details: bool = False, quiet: bool
             if result.report is not None:
                 render(result.report, console, details=details, fail_on=fail_on,
                        redacted=redacted)
-                console.print(Text("─" * min(console.width, 80), style="dim"))
+                line = "-" if console.options.ascii_only else "─"  # as Rich's own boxes do
+                console.print(Text(line * min(console.width, 80), style="dim"))
     render_summary(results, console, fail_on)
