@@ -5,6 +5,7 @@ The input file is never modified.
 
 import hashlib
 import json
+import os
 
 import pytest
 from builders import child, make_return
@@ -189,3 +190,54 @@ def test_the_json_of_one_file_says_its_verdict(fail_on, verdict):
     data = json.loads(run(str(PROBLEMS), "--format", "json", "--fail-on", fail_on,
                           "--no-config").stdout)
     assert data["verdict"] == verdict and data["summary"]["errors"] > 0
+
+
+def test_a_folder_that_cannot_be_listed_is_exit_2_in_one_line(tmp_path, monkeypatch):
+    """(Root reads any folder, so the refusal is simulated.)"""
+    from pathlib import Path
+
+    folder = tmp_path / "returns"
+    folder.mkdir()
+
+    def refused(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "iterdir", refused)
+    result = run(str(folder), "--no-config")
+    assert result.exit_code == 2
+    assert result.stderr == (f"cin-validate: error: {folder}: the folder cannot be read: "
+                             "Permission denied\n")
+
+
+def test_a_pipe_or_a_symbolic_link_loop_is_named_for_what_it_is(tmp_path):
+    """A return is read twice, so a pipe cannot be one (it would be empty the second time);
+    a link loop is not a missing file."""
+    fifo = tmp_path / "export.xml"
+    os.mkfifo(fifo)
+    result = run(str(fifo), "--no-config")
+    assert result.exit_code == 2 and "is not a regular file (a pipe or a device)" in result.stderr
+    (tmp_path / "a.xml").symlink_to(tmp_path / "b.xml")
+    (tmp_path / "b.xml").symlink_to(tmp_path / "a.xml")
+    result = run(str(tmp_path / "a.xml"), "--no-config")
+    assert result.exit_code == 2 and "cannot be read: Too many levels of symbolic links" in \
+        result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "json", "csv", "github", "junit", "html", "xlsx",
+                                 "concise"])
+def test_a_file_name_that_is_not_utf8_is_validated(tmp_path, fmt):
+    """A name holding a Latin-1 "é" (bytes no UTF-8 decoder accepts) is read, and shown with
+    "?" for that byte, in every format."""
+    from output_helpers import PROBLEMS
+
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    name = os.fsdecode(os.fsencode(folder) + b"/caf\xe9.xml")
+    with open(name, "wb") as out:
+        out.write(PROBLEMS.read_bytes())
+    output = tmp_path / f"report.{fmt}"
+    result = run(name, "--format", fmt, "-o", str(output), "--no-config")
+    assert result.exit_code == 1, result.stderr
+    assert output.stat().st_size > 0
+    if fmt == "json":
+        assert json.loads(output.read_text())["file"].endswith("caf?.xml")

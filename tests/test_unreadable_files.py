@@ -27,7 +27,8 @@ def deny_reading(monkeypatch):
     denied: set[str] = set()
 
     def refused(path) -> bool:
-        return isinstance(path, (str, os.PathLike)) and os.path.realpath(path) in denied
+        return (isinstance(path, (str, bytes, os.PathLike))  # lxml is given bytes
+                and os.path.realpath(os.fsdecode(path)) in denied)
 
     def check(path):
         if refused(path):

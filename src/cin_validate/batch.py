@@ -40,16 +40,25 @@ class FileResult:
     seconds: float = 0.0  # wall time spent validating it
 
 
+class FolderUnreadable(OSError):
+    """A folder given cannot be listed (no permission): a command-line mistake, exit 2."""
+
+
 def expand(paths: Sequence[str]) -> list[str]:
     """Files as given, and each folder's `*.xml` files (not its subfolders), sorted; no repeats.
 
-    A path that does not exist is kept: it is reported as unreadable with the others.
+    A path that does not exist is kept: it is reported as unreadable with the others. A folder
+    that cannot be listed raises `FolderUnreadable`.
     """
     files: list[str] = []
     for path in paths:
         if os.path.isdir(path):
-            found = sorted(str(p) for p in Path(path).iterdir()
-                           if p.suffix.lower() == ".xml" and p.is_file())
+            try:
+                found = sorted(str(p) for p in Path(path).iterdir()
+                               if p.suffix.lower() == ".xml" and p.is_file())
+            except OSError as error:
+                raise FolderUnreadable(f"{path}: the folder cannot be read: "
+                                       f"{error.strerror or error}") from None
             files.extend(found)
         else:
             files.append(path)

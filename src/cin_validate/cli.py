@@ -350,7 +350,10 @@ class _Run:
 def _settings(files: tuple[str, ...], *, year, fmt, output, fail_on, select, ignore,
               config_file, no_config, previous, previous_counts, baseline_file=None) -> _Run:
     """The command line over the configuration file over the defaults; bad ones exit 2."""
-    paths = batch.expand(files)
+    try:
+        paths = batch.expand(files)
+    except batch.FolderUnreadable as error:
+        _fail(str(error), EXIT_INVALID)
     if not paths:
         _fail(f"no .xml file in {', '.join(files)}", EXIT_INVALID)
     try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -510,7 +511,7 @@ class _GroupReader:
 def _refuse_hostile_prolog(path: str) -> str:
     """Look at the prolog before parsing: refuse entity declarations; return the root's name."""
     try:
-        for _event, el in etree.iterparse(path, events=("start",), **_SECURE):
+        for _event, el in etree.iterparse(os.fsencode(path), events=("start",), **_SECURE):
             dtd = el.getroottree().docinfo.internalDTD
             if dtd is not None and any(True for _ in dtd.iterentities()):
                 raise ReturnError(path, "the document declares XML entities (<!ENTITY>), which a "
@@ -596,11 +597,20 @@ class ReturnReader:
             self._reader = _GroupReader(self.choice.collection.elements)
 
     def _check_readable(self) -> None:
-        if not os.path.exists(self.path):
-            raise ReturnError(self.path, "no such file")
-        if os.path.isdir(self.path):
+        try:
+            status = os.stat(self.path)
+        except FileNotFoundError:
+            raise ReturnError(self.path, "no such file") from None
+        except OSError as error:  # a folder on the way without permission, a symbolic link loop
+            raise self._unreadable(error) from None
+        if stat.S_ISDIR(status.st_mode):
             raise ReturnError(self.path, "is a directory, not a return")
-        if os.path.getsize(self.path) == 0:
+        if not stat.S_ISREG(status.st_mode):
+            # A return is read twice (its prolog, then the stream): a pipe would be empty
+            # the second time.
+            raise ReturnError(self.path, "is not a regular file (a pipe or a device): save the "
+                              "return to a file and give that")
+        if status.st_size == 0:
             raise ReturnError(self.path, "the file is empty", 1, 1)
 
     def _unreadable(self, error: OSError) -> ReturnError:
@@ -695,7 +705,10 @@ class _stream:
     """
 
     def __init__(self, path: str, notices: list[Structural]):
-        self._events = etree.iterparse(path, events=("end",), tag=("{*}Header", "{*}Child"),
+        # The name as the system's bytes: lxml would encode a str as UTF-8, which a name that
+        # is not valid UTF-8 (held as surrogate escapes) cannot be.
+        self._events = etree.iterparse(os.fsencode(path), events=("end",),
+                                       tag=("{*}Header", "{*}Child"),
                                        **_SECURE)
         self._notices = notices
 

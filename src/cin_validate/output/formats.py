@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, Callable, Sequence
 
 from ..privacy import without_personal_values
-from . import concise, csvfmt, github, htmlfmt, jsonfmt, junit, terminal, xlsxfmt
+from . import concise, csvfmt, encoded, github, htmlfmt, jsonfmt, junit, terminal, xlsxfmt
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ class Utf8:
         return len(text)
 
     def flush(self) -> None:
-        self._binary.write("".join(self._pending).encode("utf-8"))
+        self._binary.write(encoded("".join(self._pending)))
         self._pending, self._size = [], 0
 
 

@@ -27,6 +27,7 @@ from .. import catalogue, years
 from ..dates import CensusPeriod
 from ..report import census_heading
 from ..version import __version__
+from . import shown
 from .csvfmt import COLUMNS, issue_row
 
 SUMMARY_COLUMNS = ("File", "LA", "LA name", "Reference date", "Census period", "Children",
@@ -75,7 +76,7 @@ class _Book:
         every row is written in order, as constant-memory mode requires."""
         sheet = self.book.add_worksheet(name)
         for row, (text, style) in enumerate(intro):
-            sheet.write_string(row, 0, text, style)
+            sheet.write_string(row, 0, shown(text), style)
         first_row = len(intro) + 1 if intro else 0
         for col, column in enumerate(columns):
             sheet.set_column(col, col, _WIDTHS.get(column, 14),
@@ -90,7 +91,7 @@ class _Book:
                     sheet.write_number(last, col, value)
                 else:
                     style = self.severity.get(value) if column in ("Severity", "Verdict") else None
-                    sheet.write_string(last, col, str(value), style or (
+                    sheet.write_string(last, col, shown(str(value)), style or (
                         self.wrap if column in wrap else self.top))
         sheet.freeze_panes(first_row + 1, 0)
         sheet.autofilter(first_row, 0, max(last, first_row + 1), len(columns) - 1)
