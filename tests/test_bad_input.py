@@ -241,3 +241,23 @@ def test_a_file_name_that_is_not_utf8_is_validated(tmp_path, fmt):
     assert output.stat().st_size > 0
     if fmt == "json":
         assert json.loads(output.read_text())["file"].endswith("caf?.xml")
+
+
+@pytest.mark.parametrize("text, place, message", [
+    # the exception said "Start tag expected" at 1:1: a later consequence, elsewhere
+    ("\n".join(["<Message>", "<Children>"] + ["<Child/>"] * 40
+               + ["<Child><ChildIdentifiers><LAchildID>C&nbsp;40</LAchildID>"
+                  "</ChildIdentifiers></Child>", "</Children>", "</Message>"]),
+     ":43:44", "Entity 'nbsp' not defined"),
+    ("<Message>\n<Children>&amp;&foo;</Children></Message>\n", ":2:21",
+     "Entity 'foo' not defined"),  # the exception said "no element found", with no place
+    ('<?xml version="1.0"?>\n<Message>\x00</Message>\n', ":2:10",
+     "Invalid character: Char 0x0 out of allowed range"),  # its message ended in a newline
+])
+def test_the_error_is_the_first_fault_where_it_is(tmp_path, text, place, message):
+    path = tmp_path / "bad.xml"
+    path.write_text(text)
+    result = run(str(path), "--no-config")
+    assert result.exit_code == 2
+    assert result.stderr == (f"cin-validate: error: {path}{place}: not well-formed XML: "
+                             f"{message}\n")

@@ -511,6 +511,7 @@ class _GroupReader:
 def _refuse_hostile_prolog(path: str) -> str:
     """Look at the prolog before parsing: refuse entity declarations; return the root's name."""
     try:
+        etree.clear_error_log()  # what a fault's line reports is this parse's (_syntax_error)
         for _event, el in etree.iterparse(os.fsencode(path), events=("start",), **_SECURE):
             dtd = el.getroottree().docinfo.internalDTD
             if dtd is not None and any(True for _ in dtd.iterentities()):
@@ -559,13 +560,22 @@ def _doctype_line(path: str) -> int | None:
 
 def _syntax_error(path: str, error: etree.XMLSyntaxError,
                   looks_like: str | None = None) -> ReturnError:
-    line, column = error.position if error.position else (None, None)
-    message = str(error.msg or error).strip()
-    # lxml appends ", line L, column C" to its message; the place is given once, up front.
-    message = message.split(", line ")[0]
+    """The first fault libxml2 logged while parsing `path`, where it is: the exception's own
+    message is sometimes a later consequence of it, elsewhere (an undefined `&nbsp;` on line
+    44 raised "Start tag expected" at 1:1, or "no element found" with no place)."""
+    first = next((entry for entry in error.error_log
+                  if entry.level >= etree.ErrorLevels.ERROR), None)
+    if first is not None:
+        message, line, column = first.message, first.line, first.column
+    else:
+        message = str(error.msg or error)
+        line, column = error.position if error.position else (None, None)
+        # lxml appends ", line L, column C" to its message; the place is given once, up front.
+        message = message.split(", line ")[0]
     hint = (f" (this looks like {looks_like}; cin-validate reads the CIN census XML return)"
             if looks_like else "")
-    return ReturnError(path, f"not well-formed XML: {message}{hint}", line, column)
+    return ReturnError(path, f"not well-formed XML: {message.strip()}{hint}", line or None,
+                       column or None)
 
 
 class ReturnReader:
@@ -707,6 +717,7 @@ class _stream:
     def __init__(self, path: str, notices: list[Structural]):
         # The name as the system's bytes: lxml would encode a str as UTF-8, which a name that
         # is not valid UTF-8 (held as surrogate escapes) cannot be.
+        etree.clear_error_log()  # what a fault's line reports is this parse's (_syntax_error)
         self._events = etree.iterparse(os.fsencode(path), events=("end",),
                                        tag=("{*}Header", "{*}Child"),
                                        **_SECURE)
