@@ -135,6 +135,32 @@ def test_the_first_of_a_repeated_value_is_used(tmp_path):
     assert c.identifiers.sex == "M"
 
 
+def test_a_repeated_collection_details_or_source_is_S03_and_the_first_is_used(validate):
+    """As S03 says for any single element: a second <CollectionDetails> naming 2024-03-31 does
+    not shift the census year (no rule 100, no S09), a second <Source> does not change the LA."""
+    second = ("<CollectionDetails><Collection>CIN</Collection><Year>2024</Year>"
+              "<ReferenceDate>2024-03-31</ReferenceDate></CollectionDetails>"
+              "<Source><SourceLevel>L</SourceLevel><LEA>999</LEA></Source>")
+    head = header().replace("</Source>", "</Source>" + second)
+    report = validate(make_return(child(), header_xml=head))
+    assert [(i.code, i.fields) for i in notices(report, "S03")] == [
+        ("S03", ["CollectionDetails"]), ("S03", ["Source"])]
+    assert report.reference_date == date(2025, 3, 31) and report.header.lea == "201"
+    assert not fired(report, "100") and not notices(report, "S09")
+
+
+@pytest.mark.parametrize("review", ["2024-09-01<a/>", "<a/>2024-09-01"])
+def test_a_review_date_holding_an_element_is_S06_and_absent(validate, review):
+    """As for any value element: the date is not read, so 8842Q reports the review group
+    without a date."""
+    plan = cpp().replace("</ChildProtectionPlans>",
+                         f"<Reviews><CPPreviewDate>{review}</CPPreviewDate></Reviews>"
+                         "</ChildProtectionPlans>")
+    report = validate(make_return(child(episode(plan))))
+    assert [i.fields for i in notices(report, "S06")] == [["CPPreviewDate"]]
+    assert fired(report, "8842Q")
+
+
 def test_value_element_holding_elements_is_absent(tmp_path, validate):
     xml = make_return(child(upn=None, extra_identifiers="<UPN><x>H801200001001</x></UPN>"))
     _, [c] = read(tmp_path, xml)

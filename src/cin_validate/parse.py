@@ -468,7 +468,11 @@ class _GroupReader:
                 if _local(review.tag) != "CPPreviewDate":
                     self.note("S01", path, review)
                     continue
-                text = _text_of(review)
+                if _has_elements(review):  # as for any value element: S06, and absent
+                    self.note("S06", path, review)
+                    text = None
+                else:
+                    text = _text_of(review)
                 value = parse_date(text)
                 if value is None and text is not None:
                     self.note("S02", path, review, text)
@@ -481,9 +485,12 @@ class _GroupReader:
         parent.add_group(element, handler, "reviews", "review_groups")
 
     def _header_part(self, header: _Part, element: str, part: _Part) -> None:
-        """<CollectionDetails> or <Source>, read on its own into the header: a repeated one's
-        values replace the earlier one's."""
-        def handler(sub, _path, args):
+        """<CollectionDetails> or <Source>, read on its own into the header; a repeated one is
+        S03 and ignored, as for any single element (the first one is used)."""
+        def handler(sub, path, args):
+            if not path.endswith("[1]"):  # `fill` numbers each group name in document order
+                self.note("S03", "Header", sub)
+                return
             own = part.defaults.copy()
             own[part.source] = {}
             self.fill(part, sub, "Header", own)
