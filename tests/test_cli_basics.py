@@ -51,6 +51,8 @@ def test_explain_shows_message_and_auto_ok_note():
     flat = " ".join(result.stdout.split())
     assert " ".join(info.message.split()) in flat
     assert " ".join(info.auto_ok_note.split()) in flat
+    # the note on a line of its own, as written, however narrow the output: it is pasted
+    assert info.auto_ok_note in run("explain", "8670Q", env={"COLUMNS": "60"}).stdout.splitlines()
 
 
 def test_explain_unknown_code_exits_2():

@@ -611,3 +611,13 @@ def test_ignore_removes_yony_queries_and_notes_but_keeps_every_result(pair):
     assert not any(note.startswith("The validation YonY 04") for note in ignored["notes"])
     assert any(note.startswith("The validation YonY 01") for note in ignored["notes"])
     assert len(ignored["year_on_year"]) == 7
+
+
+def test_the_verdict_says_why_year_on_year_queries_did_not_fail_it(write):
+    """"2 queries ... PASS: no errors or queries" read as a contradiction."""
+    last = write(year_return(2024), "last-year.xml")
+    this = write(year_return(2025, children=23), "return.xml")  # YonY 01: 15% more children
+    result = run(this, "--previous", last, "-q")
+    assert result.exit_code == 0, result.stdout
+    assert "PASS: no errors (year-on-year queries never fail a run)" in result.stdout
+    assert "year-on-year" not in run(this, "-q").stdout

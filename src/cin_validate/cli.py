@@ -620,13 +620,14 @@ def explain(code: tuple[str, ...], year: str | None) -> None:
         rows.append(("Threshold", f"a change of {info.threshold}% or more either way"))
     else:
         rows.append(("Checked by", _checked_by(info.code)))
-    if info.auto_ok_note:
-        rows.append(("Auto-OK note", info.auto_ok_note))
     for name, value in rows:
         if value:
             grid.add_row(name, Text(value))
     with exits.standard_output():
         console.print(grid)
+        if info.auto_ok_note:  # on one line, never wrapped: it is pasted into COLLECT as it is
+            console.print(Text("Auto-OK note", style="bold"))
+            console.print(Text(info.auto_ok_note), soft_wrap=True)
 
 
 # The formats of `stats`, by the extension of its output file.
