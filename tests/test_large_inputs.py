@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+import sys
 import time
 from collections import Counter
 from datetime import date, timedelta
@@ -301,3 +302,28 @@ def test_temporary_disk_space_running_out_is_exit_2_not_an_internal_error(tmp_pa
         assert f"{path}: cannot be validated here: temporary data could not be written" in line
         assert "set TMPDIR" in line
     assert "Traceback" not in result.output
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="address-space limit")
+def test_running_out_of_memory_for_real_is_one_line_and_no_traceback(tmp_path):
+    """A million unknown elements in one child, in 300 MB of address space: MemoryError is
+    raised wherever it happens to be, and finalizers failing as it unwinds (a generator being
+    closed) print no "Exception ignored" traceback."""
+    import resource
+    import subprocess
+
+    from processes import cli
+
+    path = tmp_path / "many.xml"
+    path.write_text(make_return(child(id="C1", extra="<Foo/>" * 1_000_000), child(id="C2")))
+    limit = 300 * 2**20
+
+    def limited():
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    process = cli(path, "-q", "--no-config", stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                  preexec_fn=limited)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 2
+    assert stderr.decode() == (f"cin-validate: error: {path}: too large to validate in the "
+                               "memory available\n")

@@ -66,6 +66,7 @@ class _DefaultToValidate(click.Group):
 
     def invoke(self, ctx):
         exits.replace_what_cannot_be_shown()
+        exits.silent_when_out_of_memory()
         try:
             with exits.sigterm_raises():
                 return super().invoke(ctx)

@@ -39,6 +39,22 @@ def replace_what_cannot_be_shown() -> None:
             stream.reconfigure(errors="replace")
 
 
+def silent_when_out_of_memory() -> None:
+    """Running out of memory is one line and exit 2 (the callers catch MemoryError). As it
+    unwinds, finalizers (a generator being closed) may fail for want of memory too: Python
+    would print each as "Exception ignored in ..." with a traceback. Those say nothing more."""
+    report = sys.unraisablehook
+    if getattr(report, "silent_when_out_of_memory", False):
+        return  # already (a second command run in the same process)
+
+    def hook(unraisable) -> None:
+        if not isinstance(unraisable.exc_value, MemoryError):
+            report(unraisable)
+
+    hook.silent_when_out_of_memory = True
+    sys.unraisablehook = hook
+
+
 def error_line(message: str) -> None:
     """`cin-validate: error: ...` on standard error: one line, whatever a path in it holds."""
     click.echo(visible(f"cin-validate: error: {message}"), err=True)
