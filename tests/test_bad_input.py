@@ -261,3 +261,17 @@ def test_the_error_is_the_first_fault_where_it_is(tmp_path, text, place, message
     assert result.exit_code == 2
     assert result.stderr == (f"cin-validate: error: {path}{place}: not well-formed XML: "
                              f"{message}\n")
+
+
+@pytest.mark.parametrize("command", [("notes",), ("stats",), ("validate", "--previous")])
+def test_a_folder_given_as_one_return_is_one_line(tmp_path, command):
+    from output_helpers import PROBLEMS
+
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    args = [*command, str(folder)] if command[0] != "validate" else [str(PROBLEMS), *command[1:],
+                                                                     str(folder)]
+    result = run(*args, "--no-config") if command[0] == "validate" else run(*args)
+    assert result.exit_code == 2
+    prefix = "--previous " if command[0] == "validate" else ""
+    assert result.stderr == f"cin-validate: error: {prefix}{folder}: is a directory, not a return\n"
