@@ -42,13 +42,11 @@ from .report import Report
 from .version import __version__
 
 REDACT_KEY_VARIABLE = "CIN_VALIDATE_REDACT_KEY"
-# Paths as given. Whether a file can be read is found out by reading it, and said in one line
-# for that file: click's own check would stop the whole run with a usage error.
+# Paths of returns as given. Whether a file can be read is found out by reading it, and said
+# in one line for that file (a folder where one return is read: "is a directory, not a
+# return"): click's own check would stop the whole run with a three-line usage error.
 _PATH = click.Path(readable=False)
 _FILE = click.Path(dir_okay=False, readable=False)
-# A return to read: a folder given is the reader's one line ("is a directory, not a return"),
-# not click's three-line usage error.
-_RETURN = click.Path(readable=False)
 _DEBUG = "cin_validate.debug"  # in click's context `meta`, shared by every context of a run
 # The extensions that pick a format, as --help and the errors name them: ".xml (junit)".
 _EXTENSIONS_TEXT = ", ".join(extension if extension[1:] == name else f"{extension} ({name})"
@@ -134,7 +132,7 @@ def _previous_options(command):
         help="Last year's figures instead of its return: the JSON that "
              "`cin-validate stats LAST.xml --format json` wrote.")(command)
     return click.option(
-        "--previous", type=_RETURN, metavar="LAST.xml",
+        "--previous", type=_PATH, metavar="LAST.xml",
         help="Last year's return: add the year-on-year checks YonY 01 to 07 (guide 1.10), "
              "queries that never fail the run.")(command)
 
@@ -514,7 +512,7 @@ def _configured_year(file: str) -> str | None:
 
 
 @main.command(short_help="Only the auto-OK notes to paste into COLLECT.")
-@click.argument("file", type=_RETURN)
+@click.argument("file", type=_PATH)
 @_debug_option
 @_year_option("The collection year to validate against  [default: as the header names it]")
 @_previous_options
@@ -653,7 +651,7 @@ def _stats_format(output: str | None) -> str:
 
 
 @main.command(short_help="The headline counts the year-on-year checks compare.")
-@click.argument("file", type=_RETURN)
+@click.argument("file", type=_PATH)
 @click.option("--format", "fmt", type=click.Choice(list(STATS_EXTENSIONS.values())),
               default=None, help="How to write the measures; json is what --previous-counts "
               "reads  [default: from --output's extension, else terminal]")
