@@ -568,8 +568,8 @@ def _doctype_line(path: str) -> int | None:
 def _syntax_error(path: str, error: etree.XMLSyntaxError,
                   looks_like: str | None = None) -> ReturnError:
     """The first fault libxml2 logged while parsing `path`, where it is: the exception's own
-    message is sometimes a later consequence of it, elsewhere (an undefined `&nbsp;` on line
-    44 raised "Start tag expected" at 1:1, or "no element found" with no place)."""
+    message is sometimes a later consequence of it, elsewhere (an undefined `&nbsp;` deep in a
+    return raised "Start tag expected" at 1:1, or "no element found" with no place)."""
     first = next((entry for entry in error.error_log
                   if entry.level >= etree.ErrorLevels.ERROR), None)
     if first is not None:
@@ -722,9 +722,9 @@ class _stream:
     """
 
     def __init__(self, path: str, notices: list[Structural]):
+        etree.clear_error_log()  # what a fault's line reports is this parse's (_syntax_error)
         # The name as the system's bytes: lxml would encode a str as UTF-8, which a name that
         # is not valid UTF-8 (held as surrogate escapes) cannot be.
-        etree.clear_error_log()  # what a fault's line reports is this parse's (_syntax_error)
         self._events = etree.iterparse(os.fsencode(path), events=("end",),
                                        tag=("{*}Header", "{*}Child"),
                                        **_SECURE)
