@@ -224,6 +224,21 @@ def test_a_header_after_the_children_is_read_ahead_and_used(validate, reference_
     assert report.children == 2
 
 
+@pytest.mark.parametrize("children", ["<Children/>", "<Children><!-- none --></Children>",
+                                      "<Children><Note>x</Note></Children>"])
+def test_a_header_after_children_holding_no_child_is_S08_once(validate, children):
+    """Out of the schema's order all the same (COLLECT may refuse the file), though no child
+    was read before it."""
+    xml = make_return(header_xml="").replace("<Children>\n\n</Children>", children + header())
+    report = validate(xml)
+    assert len(notices(report, "S08")) == 1 and report.reference_date == date(2025, 3, 31)
+    assert not notices(report, "S07") and not notices(report, "S03")
+
+
+def test_a_header_before_the_children_is_no_S08(validate):
+    assert not notices(validate(make_return(child())), "S08")
+
+
 def test_a_second_header_after_the_children_is_still_a_repeat(validate):
     xml = make_return(child(id="C1")).replace("</Children>", "</Children>" + header("2024-03-31"))
     report = validate(xml)

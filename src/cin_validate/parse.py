@@ -679,6 +679,11 @@ class ReturnReader:
             reader.note("S03", "Message", el)
         else:
             header = reader.header(el)  # read again when read ahead: its notices come now
+            if self.header is None and next(el.itersiblings("{*}Children", preceding=True),
+                                            None) is not None:
+                # After a <Children> holding no child (with children, the read ahead says so):
+                # out of the schema's order all the same.
+                reader.note("S08", "Message", el)
             self.header = self.header or header
             self._header_read_ahead = False
         self.header_notices.extend(reader.notices)
