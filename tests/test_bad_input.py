@@ -218,9 +218,10 @@ def test_a_pipe_or_a_symbolic_link_loop_is_named_for_what_it_is(tmp_path):
     assert result.exit_code == 2 and "is not a regular file (a pipe or a device)" in result.stderr
     (tmp_path / "a.xml").symlink_to(tmp_path / "b.xml")
     (tmp_path / "b.xml").symlink_to(tmp_path / "a.xml")
-    result = run(str(tmp_path / "a.xml"), "--no-config")
-    assert result.exit_code == 2 and "cannot be read: Too many levels of symbolic links" in \
-        result.stderr
+    for config in (("--no-config",), ()):  # the configuration file is looked for beside it
+        result = run(str(tmp_path / "a.xml"), *config)
+        assert result.exit_code == 2 and "cannot be read: Too many levels of symbolic links" in \
+            result.stderr
 
 
 @pytest.mark.parametrize("fmt", ["terminal", "json", "csv", "github", "junit", "html", "xlsx",

@@ -233,3 +233,16 @@ def test_the_counts_of_stats_and_a_report_are_told_apart(files, tmp_path):
     assert as_baseline.exit_code == 2 and "which --previous-counts takes" in as_baseline.stderr
     as_counts = run(tonight, "--previous-counts", report, "--no-config")
     assert as_counts.exit_code == 2 and "which --baseline takes" in as_counts.stderr
+
+
+def test_the_json_of_one_file_that_could_not_be_read_is_a_baseline_of_no_issue(files, tmp_path):
+    """Last night's export was broken: its JSON says so, and tonight every issue is new, as
+    when it is one of several files."""
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<Message><Children>")
+    last = tmp_path / "broken.json"
+    assert run(broken, "-o", last, "--no-config").exit_code == 2
+    code, data = json_of(files[0], "--baseline", last)
+    assert data["baseline"] == {"file": str(last), "new": len(data["issues"]), "fixed": 0,
+                                "unchanged": 0} and data["issues"]
+    assert code == 1

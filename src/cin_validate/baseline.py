@@ -218,7 +218,7 @@ class _Reader:
                 raise _NotAReport()
         elif first == "[":
             for _ in self.text.elements():
-                self.file_object()  # an unreadable file's object holds no issues
+                self.file_object()
         else:
             raise _NotAReport()
         if self.text.peek() != "":
@@ -227,8 +227,10 @@ class _Reader:
         return Baseline(self.path, self.pools, pseudonymised)
 
     def file_object(self) -> bool:
-        """One file's report: its issues' identities into its pool; whether it had issues."""
-        file, pool, had_issues = None, Counter(), False
+        """One file's object: its issues' identities into its pool. Whether it is one: a
+        report with issues, or the object of a file that could not be read (no issues known,
+        so every issue of the run is new)."""
+        file, pool, had_issues, unreadable = None, Counter(), False, False
         for key in self.text.keys():
             if key == "issues":
                 had_issues = True
@@ -241,6 +243,8 @@ class _Reader:
                         "holds only that run's new issues; make a baseline without --baseline")
             elif key == "file":
                 file = self.text.value()
+            elif key == "error":
+                unreadable = isinstance(self.text.value(), str)
             elif key == "measures" and not had_issues:
                 raise BaselineError(f"--baseline {self.path}: it holds the counts `cin-validate "
                                     "stats` writes, which --previous-counts takes, not a report")
@@ -250,7 +254,7 @@ class _Reader:
             if not isinstance(file, str):
                 raise _NotAReport()
             self.pools[file] = pool
-        return had_issues
+        return had_issues or (unreadable and isinstance(file, str))
 
     def identity(self, issue) -> bytes:
         try:

@@ -96,7 +96,9 @@ def _has_our_table(pyproject: Path) -> bool:
 
 def find(start: str | os.PathLike) -> Path | None:
     """The configuration file that applies to a return in (or the folder) `start`."""
-    folder = Path(start).resolve()
+    # realpath, not Path.resolve: a symbolic link loop given as a return raises there (Python
+    # 3.11), and is the reader's to report ("cannot be read"), not an internal error.
+    folder = Path(os.path.realpath(start))
     if not folder.is_dir():
         folder = folder.parent
     for directory in (folder, *folder.parents):
