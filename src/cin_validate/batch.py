@@ -39,6 +39,11 @@ class FileResult:
     verdict: str = ""  # set by `judge`: policy.PASS, FAIL, UNREADABLE or INTERNAL
     seconds: float = 0.0  # wall time spent validating it
 
+    @classmethod
+    def unreadable(cls, path: str, error: ReturnError) -> FileResult:
+        """A file that could not be read: why, and where in it."""
+        return cls(path, error=error.one_line(), line=error.line)
+
 
 class FolderUnreadable(OSError):
     """A folder given cannot be listed (no permission): a command-line mistake, exit 2."""
@@ -97,7 +102,7 @@ def _validate_one(path: str, selection: Selection | None,
     except NothingSelected as error:
         return FileResult(path, error=str(error))
     except ReturnError as error:
-        return FileResult(path, error=error.one_line(), line=error.line)
+        return FileResult.unreadable(path, error)
     except CheckFailed as error:
         trace = "".join(traceback.format_exception(error.__cause__ or error))
         return FileResult(path, error=f"{path}: {error}", internal=True, trace=trace)

@@ -300,8 +300,9 @@ def _validate_alone(run: _Run, previous: str | None, previous_counts: str | None
             report = _run_year_on_year(path, previous, previous_counts, year=run.year,
                                        select=run.select, ignore=run.ignore, on_child=on_child)
     except ReturnError as error:
-        exits.error_line(error.one_line())
-        return batch.FileResult(path, error=error.one_line(), line=error.line)
+        result = batch.FileResult.unreadable(path, error)
+        exits.error_line(result.error)
+        return result
     return batch.FileResult(path, report, seconds=time.perf_counter() - start)
 
 

@@ -476,9 +476,9 @@ class _GroupReader:
                 value = parse_date(text)
                 if value is None and text is not None:
                     self.note("S02", path, review, text)
-                review_path = f"{path}/CPPreviewDate[{len(reviews) + 1}]"
-                reviews.append(model.Review(date=value, path=review_path, line=_line(review),
-                                            source={"CPPreviewDate": (text, _line(review))}))
+                review_path, line = f"{path}/CPPreviewDate[{len(reviews) + 1}]", _line(review)
+                reviews.append(model.Review(date=value, path=review_path, line=line,
+                                            source={"CPPreviewDate": (text, line)}))
             group = model.ReviewsGroup(reviews=tuple(reviews), path=path, line=_line(sub))
             args[reviews_at].extend(group.reviews)
             args[groups_at].append(group)
@@ -515,11 +515,19 @@ class _GroupReader:
         return child
 
 
+def _iterparse(path: str, **options) -> etree.iterparse:
+    """lxml's iterparse of the return at `path`, with the secure options. The name goes as the
+    system's bytes: lxml would encode a str as UTF-8, which a name that is not valid UTF-8
+    (held as surrogate escapes) cannot be. The error log starts clear, so that a fault is
+    reported from this parse's own (`_syntax_error`)."""
+    etree.clear_error_log()
+    return etree.iterparse(os.fsencode(path), **options, **_SECURE)
+
+
 def _refuse_hostile_prolog(path: str) -> str:
     """Look at the prolog before parsing: refuse entity declarations; return the root's name."""
     try:
-        etree.clear_error_log()  # what a fault's line reports is this parse's (_syntax_error)
-        for _event, el in etree.iterparse(os.fsencode(path), events=("start",), **_SECURE):
+        for _event, el in _iterparse(path, events=("start",)):
             dtd = el.getroottree().docinfo.internalDTD
             if dtd is not None and any(True for _ in dtd.iterentities()):
                 raise ReturnError(path, "the document declares XML entities (<!ENTITY>), which a "
@@ -727,12 +735,7 @@ class _stream:
     """
 
     def __init__(self, path: str, notices: list[Structural]):
-        etree.clear_error_log()  # what a fault's line reports is this parse's (_syntax_error)
-        # The name as the system's bytes: lxml would encode a str as UTF-8, which a name that
-        # is not valid UTF-8 (held as surrogate escapes) cannot be.
-        self._events = etree.iterparse(os.fsencode(path), events=("end",),
-                                       tag=("{*}Header", "{*}Child"),
-                                       **_SECURE)
+        self._events = _iterparse(path, events=("end",), tag=("{*}Header", "{*}Child"))
         self._notices = notices
 
     @property

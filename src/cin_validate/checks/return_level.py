@@ -49,9 +49,9 @@ class _Holders:
     a few tens of thousands of children, so up to `IN_MEMORY` values stay in a list; past
     that, every value goes to a table in a private temporary SQLite database ("" as its name:
     a file with no name on disk, gone when closed or when the process ends) in batches, and
-    only the duplicated ones are read back. Either way a value matches only an equal string (SQLite
-    compares TEXT byte for byte), so matching is exact and case-sensitive, and `shared`
-    gives the same rows.
+    only the duplicated ones are read back. Either way a value matches only an equal string
+    (SQLite compares TEXT byte for byte), so matching is exact and case-sensitive, and
+    `shared` gives the same rows.
     """
 
     IN_MEMORY = 100_000  # about 23 MB at most, more than any real return holds
@@ -87,15 +87,15 @@ class _Holders:
 
     def _shared_in_memory(self) -> Iterator[tuple]:
         rows = self._pending  # in child order: children add their values as they stream
-        values = list(map(itemgetter(0), rows))
-        if len(set(values)) == len(values):
+        holders = Counter(map(itemgetter(0), rows))
+        if len(holders) == len(rows):
             return  # the usual case: no value held twice
-        holders = {value: count for value, count in Counter(values).items() if count > 1}
-        first: dict[str, list[ChildRef]] = {value: [] for value in holders}
-        shared = [row for row in rows if row[0] in holders]  # usually none
+        shared = [row for row in rows if holders[row[0]] > 1]
+        first: dict[str, list[ChildRef]] = {}
         for value, child, la_child_id, child_line, _line in shared:
-            if len(first[value]) <= OTHERS_SHOWN:
-                first[value].append(ChildRef(child, la_child_id, child_line))
+            named = first.setdefault(value, [])
+            if len(named) <= OTHERS_SHOWN:
+                named.append(ChildRef(child, la_child_id, child_line))
         for value, child, la_child_id, child_line, line in shared:
             yield (value, ChildRef(child, la_child_id, child_line), line, holders[value],
                    tuple(first[value]))

@@ -40,6 +40,14 @@ def issue_row(issue: Issue, report) -> list[str]:
             report.collection.year, report.collection.status]
 
 
+def _file_row(severity: str, message: str, file: str, line: int | None = None,
+              report=None) -> list[str]:
+    """A row about a whole file: one that could not be validated, or one with no issue."""
+    collection = report.collection if report is not None else None
+    return ["", severity, message, "", "", "", str(line or ""), "", file,
+            collection.year if collection else "", collection.status if collection else ""]
+
+
 def render(out: TextIO, results: Sequence) -> None:
     """Row by row into `out`, as the issues are read."""
     out.write("\ufeff")
@@ -48,14 +56,12 @@ def render(out: TextIO, results: Sequence) -> None:
     for result in results:
         report = result.report
         if report is None:
-            writer.writerow([safe_cell(cell) for cell in
-                             ("", result.verdict or "unreadable", result.error or "", "", "", "",
-                              str(result.line or ""), "", result.path, "", "")])
-            continue
-        for issue in report.issues:
-            writer.writerow([safe_cell(cell) for cell in issue_row(issue, report)])
-        if not report.issues:
-            message = f"{NO_ISSUE} ({report.baseline.brief})" if report.baseline else NO_ISSUE
-            writer.writerow([safe_cell(cell) for cell in
-                             ("", "none", message, "", "", "", "", "", report.file,
-                              report.collection.year, report.collection.status)])
+            rows = [_file_row(result.verdict or "unreadable", result.error or "", result.path,
+                              result.line)]
+        elif report.issues:
+            rows = (issue_row(issue, report) for issue in report.issues)
+        else:
+            since = f" ({report.baseline.brief})" if report.baseline else ""
+            rows = [_file_row("none", NO_ISSUE + since, report.file, report=report)]
+        for row in rows:
+            writer.writerow([safe_cell(cell) for cell in row])

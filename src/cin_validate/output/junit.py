@@ -202,7 +202,8 @@ def _case(attributes: dict, severity: str | None, count: int, message: str,
         return
     yield "    " + _tag("testcase", attributes)
     if fails:
-        start, end = "      " + _tag("failure", {"type": severity, "message": message}), "</failure>"
+        start = "      " + _tag("failure", {"type": severity, "message": message})
+        end = "</failure>"
     else:
         start = ("      " + _tag("skipped", {"message": f"{message}; does not fail the run "
                                                         f"under --fail-on {fail_on}"}, empty=True)
