@@ -81,6 +81,11 @@ def _corpus(directory):
         # nor these faults, of the identifiers and the disabilities: 8770Q, 1560Q, 8790, 8794
         child(id="E14", upn=None, dob="2010-01-01", former_upn="h801200001001",
               disabilities=("NONE", "MOB", "MOB")),
+        # nor factor 21 beside others, nor a retired factor: 8869, 8873Q, 8945Q, 8950Q
+        child(episode(assessment(factors=("21", "1B")), close="2024-08-01", reason="RC7"),
+              id="E15"),
+        child(episode(assessment(factors=("18a",))), id="E16"),
+        child(episode(assessment(factors=("19A", "2B"))), id="E17"),
     )
     texts.append(edge.encode())
     for number, text in enumerate(texts):

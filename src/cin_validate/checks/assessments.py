@@ -14,11 +14,9 @@ from typing import Iterable
 
 from ..model import Child, starting_within_others
 from .base import OTHERS_SHOWN, Context, Finding, Place, and_more, at, at_each, found
-from .facts import ASSESSMENT, CLOSURE, OPEN_ASSESSMENT, needs
+from .facts import (ASSESSMENT, CLOSURE, FACTOR_21, LEGACY_FACTOR, LEGACY_FACTORS,
+                    NO_FACTORS_IDENTIFIED, OPEN_ASSESSMENT, needs)
 
-# 18A and 19A left the codeset in 2024-25 but 8897Q accepts them: 8945Q and 8950Q query them.
-LEGACY_FACTORS = frozenset({"18A", "19A"})
-NO_FACTORS_IDENTIFIED = "21"
 OPEN_ASSESSMENT_WORKING_DAYS = 45
 
 
@@ -132,7 +130,7 @@ def closed_episode_with_open_assessment(child: Child, ctx: Context) -> Iterable[
                           + at_each(unfinished, "AssessmentAuthorisationDate"))
 
 
-@needs(ASSESSMENT)
+@needs(FACTOR_21)
 def factor_21_with_other_factors(child: Child, ctx: Context) -> Iterable[Finding]:
     """8869: factor 21 ("no factors identified") must be the only factor of its assessment.
 
@@ -148,7 +146,7 @@ def factor_21_with_other_factors(child: Child, ctx: Context) -> Iterable[Finding
                 yield Finding(_factors_at(a.factor_items))
 
 
-@needs(ASSESSMENT)
+@needs(FACTOR_21)
 def single_no_factors_assessment_without_rc8_rc9(child: Child, ctx: Context) -> Iterable[Finding]:
     """8873Q: an episode whose only assessment has factor 21 should close with RC8 or RC9.
 
@@ -230,7 +228,7 @@ def _legacy_factor(child: Child, code: str) -> Iterable[Finding]:
                 yield Finding(_factors_at(i for i in a.factor_items if i.code in spellings))
 
 
-@needs(ASSESSMENT)
+@needs(LEGACY_FACTOR)
 def legacy_factor_18a(child: Child, ctx: Context) -> Iterable[Finding]:
     """8945Q: factor 18A was replaced by 18B and 18C in 2024-25.
 
@@ -240,7 +238,7 @@ def legacy_factor_18a(child: Child, ctx: Context) -> Iterable[Finding]:
     return _legacy_factor(child, "18A")
 
 
-@needs(ASSESSMENT)
+@needs(LEGACY_FACTOR)
 def legacy_factor_19a(child: Child, ctx: Context) -> Iterable[Finding]:
     """8950Q: factor 19A was replaced by 19B and 19C in 2024-25.
 

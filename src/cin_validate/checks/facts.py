@@ -34,6 +34,15 @@ PRE_PROCEEDINGS = 1 << 11  # a <PreProceedingsandFGDM> group (2026-27 on)
 NO_UPN = 1 << 12  # no UPN: the rules asking why one is missing
 FORMER_UPN = 1 << 13  # a former UPN
 SEVERAL_DISABILITIES = 1 << 14  # two or more disability values (most children have one)
+FACTOR_21 = 1 << 15  # an assessment with factor 21, "no factors identified"
+LEGACY_FACTOR = 1 << 16  # an assessment with factor 18A or 19A, in any letter case
+
+# The factor codes those two facts look for, named once for the rules that use them too.
+NO_FACTORS_IDENTIFIED = "21"
+# 18A and 19A left the codeset in 2024-25 but 8897Q accepts them: 8945Q and 8950Q query them,
+# written in any letter case ("18a": the digits have no case).
+LEGACY_FACTORS = frozenset({"18A", "19A"})
+LEGACY_SPELLINGS = LEGACY_FACTORS | {code.lower() for code in LEGACY_FACTORS}
 
 Check = TypeVar("Check", bound=Callable)
 
@@ -72,10 +81,15 @@ def facts_of(child: Child) -> int:
             held |= NOT_FURTHER_ACTION
         if episode.closure_date is not None or episode.reason_for_closure is not None:
             held |= CLOSURE
-        if episode.assessments:
+        for assessment in episode.assessments:
             held |= ASSESSMENT
-            if any(assessment.is_open for assessment in episode.assessments):
+            if assessment.is_open:
                 held |= OPEN_ASSESSMENT
+            factors = assessment.factors
+            if NO_FACTORS_IDENTIFIED in factors:
+                held |= FACTOR_21
+            if not LEGACY_SPELLINGS.isdisjoint(factors):
+                held |= LEGACY_FACTOR
         if episode.cin_plans:
             held |= CIN_PLAN
         if episode.section47s:
