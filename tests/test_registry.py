@@ -86,6 +86,9 @@ def _corpus(directory):
               id="E15"),
         child(episode(assessment(factors=("18a",))), id="E16"),
         child(episode(assessment(factors=("19A", "2B"))), id="E17"),
+        # nor an assessment starting inside another: 8863Q
+        child(episode(assessment(start="2024-06-03", auth="2024-07-15"),
+                      assessment(start="2024-07-15", auth="2024-08-01")), id="E18"),
     )
     texts.append(edge.encode())
     for number, text in enumerate(texts):

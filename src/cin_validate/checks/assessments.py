@@ -15,7 +15,7 @@ from typing import Iterable
 from ..model import Child, starting_within_others
 from .base import OTHERS_SHOWN, Context, Finding, Place, and_more, at, at_each, found
 from .facts import (ASSESSMENT, CLOSURE, FACTOR_21, LEGACY_FACTOR, LEGACY_FACTORS,
-                    NO_FACTORS_IDENTIFIED, OPEN_ASSESSMENT, needs)
+                    NO_FACTORS_IDENTIFIED, OPEN_ASSESSMENT, SEVERAL_ASSESSMENTS, needs)
 
 OPEN_ASSESSMENT_WORKING_DAYS = 45
 
@@ -97,7 +97,7 @@ def open_assessment_start_outside_census_year(child: Child, ctx: Context) -> Ite
                 yield found(a, "AssessmentActualStartDate", "AssessmentAuthorisationDate")
 
 
-@needs(ASSESSMENT)
+@needs(SEVERAL_ASSESSMENTS)
 def assessment_starts_during_another(child: Child, ctx: Context) -> Iterable[Finding]:
     """8863Q: an assessment starts on or between the start and end of another of its episode.
 

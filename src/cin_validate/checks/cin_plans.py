@@ -13,7 +13,8 @@ from typing import Iterable, Iterator
 from ..model import (Child, CINPlan, ProtectionPlan, interval, starting_within_others,
                      until_before, within_others)
 from .base import OTHERS_SHOWN, Context, Finding, and_more, at, at_each, found, one_per_pair
-from .facts import CIN_PLAN, DEATH, NOT_FURTHER_ACTION, PROTECTION_PLAN, needs
+from .facts import (CIN_PLAN, DEATH, NOT_FURTHER_ACTION, PROTECTION_PLAN, SEVERAL_CIN_PLANS,
+                    needs)
 
 Plan = CINPlan | ProtectionPlan
 
@@ -106,7 +107,7 @@ def review_during_cin_plan(child: Child, ctx: Context) -> Iterable[Finding]:
                           detail=and_more(total - len(hits), "CIN plans it falls inside"))
 
 
-@needs(CIN_PLAN)
+@needs(SEVERAL_CIN_PLANS)
 def several_open_cin_plans_in_episode(child: Child, ctx: Context) -> Iterable[Finding]:
     """4004: at most one open CIN plan per episode; points at the open ones only.
 
@@ -193,7 +194,7 @@ def cin_plan_end_outside_census_year(child: Child, ctx: Context) -> Iterable[Fin
                 yield found(plan, "CINPlanEndDate")
 
 
-@needs(CIN_PLAN)
+@needs(SEVERAL_CIN_PLANS)
 def overlapping_cin_plans(child: Child, ctx: Context) -> Iterable[Finding]:
     """4014: no CIN plan of a child starts on or between another's start and end (any episode).
 

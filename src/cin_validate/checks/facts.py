@@ -36,6 +36,8 @@ FORMER_UPN = 1 << 13  # a former UPN
 SEVERAL_DISABILITIES = 1 << 14  # two or more disability values (most children have one)
 FACTOR_21 = 1 << 15  # an assessment with factor 21, "no factors identified"
 LEGACY_FACTOR = 1 << 16  # an assessment with factor 18A or 19A, in any letter case
+SEVERAL_ASSESSMENTS = 1 << 17  # an episode with two or more assessments (one inside another)
+SEVERAL_CIN_PLANS = 1 << 18  # two or more CIN plans, in any episodes (overlaps)
 
 # The factor codes those two facts look for, named once for the rules that use them too.
 NO_FACTORS_IDENTIFIED = "21"
@@ -76,11 +78,14 @@ def facts_of(child: Child) -> int:
         held |= SEVERAL_DISABILITIES
     if len(child.episodes) > 1:
         held |= SEVERAL_EPISODES
+    cin_plans = 0
     for episode in child.episodes:
         if not episode.is_further_action:
             held |= NOT_FURTHER_ACTION
         if episode.closure_date is not None or episode.reason_for_closure is not None:
             held |= CLOSURE
+        if len(episode.assessments) > 1:
+            held |= SEVERAL_ASSESSMENTS
         for assessment in episode.assessments:
             held |= ASSESSMENT
             if assessment.is_open:
@@ -92,10 +97,13 @@ def facts_of(child: Child) -> int:
                 held |= LEGACY_FACTOR
         if episode.cin_plans:
             held |= CIN_PLAN
+            cin_plans += len(episode.cin_plans)
         if episode.section47s:
             held |= SECTION47
         if episode.protection_plans:
             held |= PROTECTION_PLAN
         if episode.pre_proceedings:
             held |= PRE_PROCEEDINGS
+    if cin_plans > 1:
+        held |= SEVERAL_CIN_PLANS
     return held
