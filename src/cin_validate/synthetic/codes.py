@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Callable, Generic, Mapping, Sequence, TypeVar
 
-from ..checks.assessments import NO_FACTORS_IDENTIFIED
+from ..checks.facts import NO_FACTORS_IDENTIFIED
 from ..checks.characteristics import NO_DISABILITY
 from ..checks.identifiers import UNBORN_SEX
 from ..checks.pre_proceedings import OUTCOMES
