@@ -6,7 +6,7 @@ from pathlib import Path
 from builders import child, make_return
 from click.testing import CliRunner
 
-from cin_validate import catalogue, years
+from cin_validate import years
 from cin_validate.cli import main
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

@@ -15,7 +15,8 @@ from typing import Iterable
 from ..model import Child, starting_within_others
 from .base import OTHERS_SHOWN, Context, Finding, Place, and_more, at, at_each, found
 from .facts import (ASSESSMENT, CLOSURE, FACTOR_21, LEGACY_FACTOR, LEGACY_FACTORS,
-                    NO_FACTORS_IDENTIFIED, OPEN_ASSESSMENT, SEVERAL_ASSESSMENTS, needs)
+                    NO_FACTORS_IDENTIFIED, OPEN_ASSESSMENT, SEVERAL_ASSESSMENTS, in_any_case,
+                    needs)
 
 OPEN_ASSESSMENT_WORKING_DAYS = 45
 
@@ -221,7 +222,7 @@ def duplicate_factor(child: Child, ctx: Context) -> Iterable[Finding]:
 
 def _legacy_factor(child: Child, code: str) -> Iterable[Finding]:
     """One finding per assessment using a retired factor code, in any letter case."""
-    spellings = {code, code.lower()}  # "18A" and "18a": the digits have no case
+    spellings = in_any_case(code)
     for episode in child.episodes:
         for a in episode.assessments:
             if not spellings.isdisjoint(a.factors):

@@ -1,10 +1,11 @@
 """What a child holds, as a few facts worked out once per child, and what each rule needs.
 
 Most child rules can only fire on a child that holds some part of the return: a CIN plan, a
-section 47 enquiry, a date of death, a closed episode. A rule says so with `@needs(...)`; the
-engine works out each child's facts once (`facts_of`) and runs only the rules whose needs the
-child meets. A typical child holds a few of these parts, so about half the rules are never
-called for it, and calling a rule that finds nothing costs as much as most rules' work.
+section 47 enquiry, a date of death, a closed episode, two assessments to compare, a factor
+code a rule looks for. A rule says so with `@needs(...)`; the engine works out each child's
+facts once (`facts_of`) and runs only the rules whose needs the child meets. A typical child
+holds a few of these, so more than half the rules are never called for it, and calling a rule
+that finds nothing costs as much as most rules' work.
 
 A declaration is a promise that the rule never reports a child lacking a fact it names;
 `tests/test_registry.py` checks every rule's promise on a varied corpus. A rule that may fire
@@ -42,9 +43,16 @@ SEVERAL_CIN_PLANS = 1 << 18  # two or more CIN plans, in any episodes (overlaps)
 # The factor codes those two facts look for, named once for the rules that use them too.
 NO_FACTORS_IDENTIFIED = "21"
 # 18A and 19A left the codeset in 2024-25 but 8897Q accepts them: 8945Q and 8950Q query them,
-# written in any letter case ("18a": the digits have no case).
+# written in any letter case.
 LEGACY_FACTORS = frozenset({"18A", "19A"})
-LEGACY_SPELLINGS = LEGACY_FACTORS | {code.lower() for code in LEGACY_FACTORS}
+
+
+def in_any_case(code: str) -> frozenset[str]:
+    """The ways a factor code may be written: "18A" and "18a" (the digits have no case)."""
+    return frozenset({code, code.lower()})
+
+
+LEGACY_SPELLINGS = frozenset().union(*map(in_any_case, LEGACY_FACTORS))
 
 Check = TypeVar("Check", bound=Callable)
 
