@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from builders import PP, child, episode, make_return, one_episode, pre_proceedings
 from conftest import codes, fired, where
+from output_helpers import run
 
 from cin_validate import years
 
@@ -276,6 +277,23 @@ def test_9015Q_an_initial_meeting_needs_the_count_of_review_meetings(pp, initial
 def test_9015Q_message_keeps_the_dfe_double_space(pp):
     (issue,) = pp("9015Q", PP(initial="2026-09-28"))
     assert "were held  following" in issue.message
+
+
+HELD = "Please check: if review meetings were held  following the initial"
+
+
+@pytest.mark.parametrize(("options", "printed"), [
+    (("--format", "json"), HELD), (("--format", "csv"), HELD),
+    (("--format", "concise"), f"9015Q {HELD}"), (("--format", "junit"), f"1 query: {HELD}"),
+    (("--format", "github"), HELD), (("--format", "html"), f"(query): 1 \u2014 {HELD}"),
+    (("--format", "terminal", "--details"), f"9015Q query: {HELD}"),
+])
+def test_9015Q_message_is_printed_exactly_in_every_format(tmp_path, options, printed):
+    # The DfE message holds two spaces ("held  following"): the rules README says to print
+    # every message character for character, so no format may tidy it.
+    path = tmp_path / "return.xml"
+    path.write_text(return_of(PP(start="2026-09-01", initial="2026-09-28")), encoding="utf-8")
+    assert printed in run(path, *options, env={"COLUMNS": "400"}).stdout
 
 
 # -- reading the group -------------------------------------------------------------------------

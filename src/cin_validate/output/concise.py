@@ -20,7 +20,7 @@ from .plain import visible
 
 def issue_line(file: str, issue: Issue) -> str:
     where = f"{file}:{issue.line}:" if issue.line else f"{file}:"
-    text = f"{where} {issue.code} {' '.join(issue.message.split())}"  # one line, always
+    text = f"{where} {issue.code} {issue.message}"  # exact: 9015Q holds two spaces
     if issue.detail_text:
         text += f" ({issue.detail_text})"
     if issue.child:

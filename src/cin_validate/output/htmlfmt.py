@@ -227,7 +227,7 @@ def chart(by_rule: list[tuple[str, str, str, int]]) -> str:
     for index, (code, severity, message, count) in enumerate(rows):
         y = 4 + index * row_h
         length = max(2.0, bar_w * count / top)
-        title = f"{code} ({severity}): {count:,} — {' '.join(message.split())}"
+        title = f"{code} ({severity}): {count:,} — {message}"
         body = (f'<title>{_e(title)}</title>'
                 f'<text class="code" x="0" y="{y + 16}">{_e(code)}</text>'
                 f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="{row_h - 6}" rx="3" '

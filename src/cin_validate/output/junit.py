@@ -168,7 +168,7 @@ class _Suite:
             case = {"classname": f"cin-validate.{module or 'rules'}".replace(" ", "_"),
                     "name": f"{code} {_short(message)}", "file": report.file, "time": "0"}
             yield from _case(case, severity, count,
-                             f"{count} {severity}{'s' * (count != 1)}: {' '.join(message.split())}",
+                             f"{count} {severity}{'s' * (count != 1)}: {message}",
                              instances.pop(code),
                              fails=bool(severity) and policy.fails(code, severity, self.fail_on),
                              fail_on=self.fail_on)

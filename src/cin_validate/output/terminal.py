@@ -141,7 +141,7 @@ def issue_lines(issue: Issue, source: SourceLines | None = None, *, width: int =
     """One issue as `--details` shows it: its rule, severity and message (with the check's
     detail), each element it points at as `Field = value (line N)` (as written; — when absent),
     then the lines of the return it points at with those elements marked (`source.excerpt`)."""
-    head = f"{issue.code} {issue.severity}: {' '.join(issue.message.split())}"
+    head = f"{issue.code} {issue.severity}: {issue.message}"
     if issue.detail_text:
         head += f" ({issue.detail_text})"
     lines = textwrap.wrap(visible(head), width, subsequent_indent="    ",
