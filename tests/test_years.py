@@ -345,6 +345,18 @@ def test_rules_and_explain_follow_the_year(returns):
     assert "checks.assessments.open_assessment_too_long (checks/assessments.py:" in carried
 
 
+def test_explain_for_a_later_year_says_that_year_s_dates():
+    # The rule texts give 2024-25's dates; rule 100 expects the year's own ReferenceDate.
+    later = " ".join(run("explain", "100", "--year", "2026-27").stdout.split())  # unwrapped
+    assert "not exactly the collection year's ReferenceDate (2025-03-31 in 2024-25)" in later
+    assert "Dates in 2026-27" in later
+    assert "ReferenceDate is 2027-03-31 and the census year 2026-04-01 to 2027-03-31" in later
+    assert "Dates in 2025-26" in run("explain", "8545Q", "--year", "2025-26").stdout
+    assert "Dates in" not in run("explain", "100", "--year", "2024-25").stdout  # its own year
+    assert "Dates in" not in run("explain", "1510", "--year", "2026-27").stdout  # gives no date
+    assert "Dates in" not in run("explain", "9005", "--year", "2026-27").stdout  # written for it
+
+
 def test_stats_follows_the_year_and_counts_pre_proceedings_groups(returns):
     data = json.loads(run("stats", returns["2026-27"], "--format", "json").stdout)
     assert data["pre_proceedings_groups"] == 1 and data["rule_set"]["year"] == "2026-27"

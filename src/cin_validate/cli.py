@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import signal
 import sys
 import time
@@ -30,6 +31,7 @@ from rich.text import Text
 from . import (api, baseline, batch, catalogue, config, engine, exits, policy, privacy, years,
                yony)
 from .checks import implemented, where_checked
+from .dates import CensusPeriod
 from .engine import CheckFailed
 from .output import formats, progress, stepsummary, terminal
 from .selection import NothingSelected, Selection, SelectionError, split_patterns
@@ -579,6 +581,24 @@ def _checked_by(code: str) -> str:
     return where_checked(code) or "no check is registered"
 
 
+_A_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def _dates_in(collection: years.Collection, info) -> list[tuple[str, str]]:
+    """The rule texts give the dates of the year they were written for (2024-25); explained
+    for another year, a row says what that year's are. None when the text gives no date."""
+    written = years.get(info.year)
+    if collection is written or not _A_DATE.search(info.summary):
+        return []
+    period = CensusPeriod(collection.reference_date)
+    return [(f"Dates in {collection.year}",
+             f"Checks gives {written.year}'s dates (ReferenceDate "
+             f"{written.reference_date.isoformat()}). In {collection.year} the ReferenceDate is "
+             f"{period.end.isoformat()} and the census year {period.start.isoformat()} to "
+             f"{period.end.isoformat()}: dates counted from them move with them, working days "
+             f"are counted on that year's bank holidays, fixed dates (such as 2013-04-01) stay.")]
+
+
 SURENESS = {
     catalogue.VERIFIED: "verified against the DfE's own rule text",
     "quoted": "quoted: the DfE condition survives word for word in public sources",
@@ -617,6 +637,7 @@ def explain(code: tuple[str, ...], year: str | None) -> None:
         if collection is not None:
             rows.append(("Rule set", f"{collection.year}: {collection.status}, "
                                      f"{collection.status_note}"))
+            rows += _dates_in(collection, info)
     if yony.is_year_on_year(info.code):
         rows.append(("Checked here", "yes, with --previous LAST.xml or --previous-counts "
                                      "LAST.json"))
