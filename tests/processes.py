@@ -3,6 +3,7 @@ statuses, what Python prints at exit."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -17,7 +18,14 @@ def cli(*args, **popen) -> subprocess.Popen:
     """`cin-validate ARGS` started as a process (stdout and stderr piped unless given)."""
     popen.setdefault("stdout", subprocess.PIPE)
     popen.setdefault("stderr", subprocess.PIPE)
+    # As a terminal starts it: a shell running the tests in the background (`pytest &`) makes
+    # its children ignore SIGINT, which the interrupt tests send.
+    popen.setdefault("preexec_fn", _interruptible)
     return subprocess.Popen([*CLI, *map(str, args)], **popen)
+
+
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def synthetic_return(path: Path, children: int, problems: float = 0.5) -> Path:
