@@ -15,7 +15,6 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import re
 import signal
 import sys
 import time
@@ -41,6 +40,7 @@ from .output.files import OutputError, check_output, is_special, write_output
 from .parse import ReturnError
 from .policy import EXIT_INTERNAL, EXIT_INVALID
 from .report import Report
+from .values import DATE_TEXT
 from .version import __version__
 
 REDACT_KEY_VARIABLE = "CIN_VALIDATE_REDACT_KEY"
@@ -581,14 +581,11 @@ def _checked_by(code: str) -> str:
     return where_checked(code) or "no check is registered"
 
 
-_A_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-
-
-def _dates_in(collection: years.Collection, info) -> list[tuple[str, str]]:
+def _dates_in(collection: years.Collection, info: catalogue.RuleInfo) -> list[tuple[str, str]]:
     """The rule texts give the dates of the year they were written for (2024-25); explained
-    for another year, a row says what that year's are. None when the text gives no date."""
+    for another year, a row says what that year's are. No row when the text gives no date."""
     written = years.get(info.year)
-    if collection is written or not _A_DATE.search(info.summary):
+    if collection is written or not DATE_TEXT.search(info.summary):
         return []
     period = CensusPeriod(collection.reference_date)
     return [(f"Dates in {collection.year}",

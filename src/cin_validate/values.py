@@ -12,7 +12,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # CCYY-MM-DD, the only date written
 _DATE_LENGTH = len("CCYY-MM-DD")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _TRUE = frozenset({"true", "1"})
@@ -37,7 +37,7 @@ def parse_date(text: str | None) -> date | None:
 @lru_cache(maxsize=65536)  # returns repeat the same few thousand dates many times
 def _parse_date_text(text: str) -> date | None:
     """`parse_date` for a 10-character text: the cache holds at most 65,536 short keys."""
-    if not _DATE.fullmatch(text):
+    if not DATE_TEXT.fullmatch(text):
         return None
     try:
         return date(int(text[0:4]), int(text[5:7]), int(text[8:10]))

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Callable, Generic, Mapping, Sequence, TypeVar
 
-from ..checks.facts import NO_FACTORS_IDENTIFIED
 from ..checks.characteristics import NO_DISABILITY
+from ..checks.facts import NO_FACTORS_IDENTIFIED
 from ..checks.identifiers import UNBORN_SEX
 from ..checks.pre_proceedings import OUTCOMES
 from ..years import Collection
